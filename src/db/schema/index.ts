@@ -1,0 +1,4 @@
+export * from './regions.ts';
+export * from './party.ts';
+export * from './people.ts';
+export * from './access.ts';

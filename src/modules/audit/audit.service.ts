@@ -1,0 +1,157 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/client.ts';
+
+export interface AuditEntry {
+  cityId: number;
+  actorUserId: number | null;
+  actorName: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | number | null;
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  userAgent: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+const GENESIS = 'genesis';
+
+/** JSON with sorted keys, so jsonb's own key order never changes a hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+interface HashedFields {
+  id: number;
+  cityId: number;
+  at: string;
+  actorUserId: number | null;
+  actorName: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  outcome: string;
+  ip: string | null;
+  userAgent: string | null;
+  details: unknown;
+}
+
+export function auditHash(prevHash: string, fields: HashedFields): string {
+  return crypto.createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
+}
+
+/**
+ * Appends one record to the city's hash chain inside the caller's transaction: locking the chain head
+ * orders concurrent appenders, so the chain has no forks.
+ */
+export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry): Promise<void> {
+  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, last_id, last_hash) VALUES (${entry.cityId}, 0, ${GENESIS}) ON CONFLICT (city_id) DO NOTHING`);
+  const [head] = await database.rows<{ last_hash: string }>(sql`SELECT last_hash FROM audit_chain_heads WHERE city_id = ${entry.cityId} FOR UPDATE`, executor);
+  const [{ id }] = await database.rows<{ id: string | number }>(sql`SELECT nextval('audit_log_id_seq') AS id`, executor);
+  const fields: HashedFields = {
+    id: Number(id),
+    cityId: entry.cityId,
+    at: new Date().toISOString(),
+    actorUserId: entry.actorUserId,
+    actorName: entry.actorName,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId === null ? null : String(entry.resourceId),
+    outcome: entry.outcome,
+    ip: entry.ip,
+    userAgent: entry.userAgent,
+    details: entry.details ?? null,
+  };
+  const hash = auditHash(head.last_hash, fields);
+  await executor.execute(sql`
+    INSERT INTO audit_log (id, city_id, at, actor_user_id, actor_name, action, resource_type, resource_id, outcome, ip, user_agent, details, prev_hash, hash)
+    VALUES (${fields.id}, ${fields.cityId}, ${fields.at}, ${fields.actorUserId}, ${fields.actorName}, ${fields.action}, ${fields.resourceType},
+            ${fields.resourceId}, ${fields.outcome}, ${fields.ip}, ${fields.userAgent}, ${fields.details === null ? null : JSON.stringify(fields.details)}::jsonb,
+            ${head.last_hash}, ${hash})`);
+  await executor.execute(sql`UPDATE audit_chain_heads SET last_id = ${fields.id}, last_hash = ${hash} WHERE city_id = ${entry.cityId}`);
+}
+
+/** Appends in a transaction of its own: for failures, whose own transaction was rolled back. */
+export async function appendAuditAlone(database: Database, entry: AuditEntry): Promise<void> {
+  await database.db.transaction(async (tx) => appendAudit(database, tx, entry));
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBrokenId: number | null;
+  reason: string | null;
+}
+
+interface AuditRow {
+  id: string | number;
+  city_id: string | number;
+  at: string | Date;
+  actor_user_id: string | number | null;
+  actor_name: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Walks every city's chain: an edited row breaks its own hash, a deleted row breaks its successor's link or the head. */
+export async function verifyAuditChain(database: Database, cityId?: number): Promise<VerifyResult> {
+  const heads = await database.rows<{ city_id: string | number; last_id: string | number; last_hash: string }>(
+    cityId === undefined ? sql`SELECT * FROM audit_chain_heads ORDER BY city_id` : sql`SELECT * FROM audit_chain_heads WHERE city_id = ${cityId}`,
+  );
+  let checked = 0;
+  for (const head of heads) {
+    let prevHash = GENESIS;
+    let lastId = 0;
+    const batch = 5000;
+    for (;;) {
+      const rows = await database.rows<AuditRow>(
+        sql`SELECT * FROM audit_log WHERE city_id = ${Number(head.city_id)} AND id > ${lastId} ORDER BY id LIMIT ${batch}`,
+      );
+      for (const row of rows) {
+        const id = Number(row.id);
+        const details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
+        const fields: HashedFields = {
+          id,
+          cityId: Number(row.city_id),
+          at: new Date(row.at).toISOString(),
+          actorUserId: row.actor_user_id === null ? null : Number(row.actor_user_id),
+          actorName: row.actor_name,
+          action: row.action,
+          resourceType: row.resource_type,
+          resourceId: row.resource_id,
+          outcome: row.outcome,
+          ip: row.ip,
+          userAgent: row.user_agent,
+          details: details ?? null,
+        };
+        if (row.prev_hash !== prevHash) return { ok: false, checked, firstBrokenId: id, reason: 'link to the previous record is broken (a record was removed or reordered)' };
+        if (auditHash(prevHash, fields) !== row.hash) return { ok: false, checked, firstBrokenId: id, reason: 'record content does not match its hash (edited)' };
+        prevHash = row.hash;
+        lastId = id;
+        checked++;
+      }
+      if (rows.length < batch) break;
+    }
+    if (prevHash !== head.last_hash || lastId !== Number(head.last_id)) {
+      return { ok: false, checked, firstBrokenId: lastId || null, reason: 'the newest records were removed (chain head does not match)' };
+    }
+  }
+  return { ok: true, checked, firstBrokenId: null, reason: null };
+}

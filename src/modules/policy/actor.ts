@@ -1,0 +1,34 @@
+import type { Role, RegionLevel } from '../../db/schema/index.ts';
+
+/** One role a user holds, resolved to the place in the region tree (or the department) it covers. */
+export interface RoleGrant {
+  id: number;
+  role: Role;
+  regionNodeId: number | null;
+  /** Materialised path of the scope node (`/1/5/23/`); null for department staff. */
+  regionPath: string | null;
+  regionLevel: RegionLevel | null;
+  regionName: string | null;
+  unitId: number | null;
+  unitName: string | null;
+}
+
+/** Who is making a request: resolved once per request from the session. */
+export interface Actor {
+  userId: number;
+  cityId: number;
+  username: string;
+  displayName: string;
+  grants: RoleGrant[];
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** A record as the policies see it: the city it belongs to and where it sits. */
+export interface ScopedRecord {
+  cityId: number;
+  /** Region path of the record (a node's own path, or the path of the node it hangs under). */
+  regionPath?: string | null;
+  /** For records that belong to a unit (departments). */
+  unitId?: number | null;
+}

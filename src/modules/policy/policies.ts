@@ -1,0 +1,89 @@
+import type { Role } from '../../db/schema/index.ts';
+
+/**
+ * Declarative policies: for each resource and action, which roles may act and how far their reach goes.
+ * - `within`: the record lies in the subtree of the role's node (its path starts with the role's path).
+ * - `ownUnit`: department staff acting on records of their own department.
+ * - `cityWide`: the role acts on any record of its own city (the three separated administrators).
+ * Nothing here is re-implemented in the UI: it receives abilities computed from these tables.
+ */
+export interface Rule {
+  within?: readonly Role[];
+  ownUnit?: readonly Role[];
+  cityWide?: readonly Role[];
+}
+
+const fieldRoles = ['grid_worker', 'grid_head', 'building_head', 'household_link_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'] as const;
+const gridAndUp = ['grid_worker', 'grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'] as const;
+const handlers = ['grid_worker', 'grid_head', 'dispatcher', 'street_officer'] as const;
+const regionAdmins = ['district_admin', 'city_admin'] as const;
+
+export const policies = {
+  region: {
+    read: { within: fieldRoles },
+    update: { within: regionAdmins },
+  },
+  household: {
+    read: { within: fieldRoles },
+  },
+  resident: {
+    read: { within: fieldRoles },
+    /** Unmasked personal data: the people who must phone or visit, within their area. Audited every time. */
+    reveal: { within: handlers },
+  },
+  party_member: {
+    read: { within: gridAndUp },
+    reveal: { within: handlers },
+  },
+  party_organization: {
+    read: { within: fieldRoles },
+  },
+  unit: {
+    read: { within: gridAndUp, ownUnit: ['department_staff'] },
+  },
+  /** Departments serve the whole city: every handler may see them (as dispatch targets); staff see their own. */
+  department: {
+    read: { cityWide: gridAndUp, ownUnit: ['department_staff'] },
+  },
+  import: {
+    create: { within: regionAdmins },
+  },
+  user: {
+    read: { cityWide: ['system_admin', 'security_admin'] },
+    create: { cityWide: ['system_admin'] },
+    update: { cityWide: ['system_admin'] },
+    unlock: { cityWide: ['security_admin'] },
+  },
+  role_assignment: {
+    create: { cityWide: ['security_admin'] },
+    delete: { cityWide: ['security_admin'] },
+  },
+  audit: {
+    read: { cityWide: ['audit_admin'] },
+    verify: { cityWide: ['audit_admin'] },
+  },
+} as const satisfies Record<string, Record<string, Rule>>;
+
+export type Resource = keyof typeof policies;
+export type Action<R extends Resource> = keyof (typeof policies)[R] & string;
+
+/** The three separated administrators (等保 level 3): no user may hold two of them. */
+export const separatedAdministratorRoles: readonly Role[] = ['system_admin', 'security_admin', 'audit_admin'];
+/** Roles that must pass a TOTP second factor. */
+export const administratorRoles: readonly Role[] = ['system_admin', 'security_admin', 'audit_admin', 'city_admin', 'district_admin'];
+
+/** Which level of node each role is scoped to (null: the city, for the separated administrators). */
+export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department'> = {
+  grid_worker: 'grid',
+  grid_head: 'grid',
+  building_head: 'building',
+  household_link_head: 'building',
+  dispatcher: 'community',
+  street_officer: 'street',
+  department_staff: 'department',
+  district_admin: 'district',
+  city_admin: 'city',
+  system_admin: 'city',
+  security_admin: 'city',
+  audit_admin: 'city',
+};

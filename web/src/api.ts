@@ -1,0 +1,413 @@
+// Typed client for the CivicGrid /api/v1 contract.
+import { currentLang, translate } from './i18n.ts';
+
+export type RegionLevel = 'city' | 'district' | 'street' | 'community' | 'compound' | 'grid' | 'building';
+export type LngLat = [number, number];
+
+export interface Abilities {
+  viewMap: boolean;
+  viewResidents: boolean;
+  viewPartyMembers: boolean;
+  viewUnits: boolean;
+  viewPartyOrganizations: boolean;
+  importData: boolean;
+  manageUsers: boolean;
+  assignRoles: boolean;
+  readAudit: boolean;
+}
+
+export interface MeRole {
+  id: number | string;
+  role: string;
+  regionNodeId: number | string | null;
+  regionName: string | null;
+  regionLevel: string | null;
+  unitId: number | string | null;
+  unitName: string | null;
+}
+
+export interface Me {
+  id: number | string;
+  username: string;
+  displayName: string;
+  cityId: number | string | null;
+  cityName: string | null;
+  roles: MeRole[];
+  abilities: Abilities;
+  mfa: { required: boolean; enrolled: boolean };
+}
+
+export type Id = number | string;
+
+export interface RegionNode {
+  id: Id;
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentId: Id | null;
+  hasChildren: boolean;
+  centroid: LngLat | null;
+}
+
+export interface Paged<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface GridFeatureProps {
+  id: Id;
+  code: string;
+  name: string;
+  communityName: string;
+}
+
+export interface GeoJsonFeature<P> {
+  type: 'Feature';
+  id?: Id;
+  properties: P;
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
+}
+
+export interface FeatureCollection<P> {
+  type: 'FeatureCollection';
+  features: GeoJsonFeature<P>[];
+}
+
+export interface AppConfig {
+  mapTileUrl: string | null;
+  mapTileAttribution?: string | null;
+}
+
+export interface GridSummary {
+  grid: RegionNode;
+  community: RegionNode | null;
+  gridWorkers: { id: Id; displayName: string }[];
+  partyOrganization: { id: Id; name: string; kind: string } | null;
+  householdCount: number;
+  residentCount: number;
+  buildings: { id: Id; code: string; name: string; point: LngLat | null; householdCount: number }[];
+}
+
+export interface HouseholdRow {
+  id: Id;
+  doorNumber: string;
+  headName: string | null;
+  phone: string | null;
+  memberCount: number;
+  tags: string[];
+}
+
+export interface BuildingDetail {
+  building: RegionNode & { point: LngLat | null };
+  grid: RegionNode;
+  households: HouseholdRow[];
+}
+
+export interface ResidentTag {
+  tag: string;
+  setOn: string | null;
+}
+
+export interface HouseholdResident {
+  id: Id;
+  name: string;
+  gender: string | null;
+  birthDate: string | null;
+  phone: string | null;
+  idNumber: string | null;
+  relationToHead: string | null;
+  tags: ResidentTag[];
+  abilities: { reveal: boolean };
+}
+
+export interface HouseholdDetailData {
+  household: { id: Id; doorNumber: string; address: string | null; buildingId: Id; gridId: Id };
+  residents: HouseholdResident[];
+}
+
+export interface RevealResult {
+  name?: string;
+  phone?: string | null;
+  idNumber?: string | null;
+}
+
+export interface ResidentItem {
+  id: Id;
+  name: string;
+  gender: string | null;
+  phone: string | null;
+  idNumber: string | null;
+  householdId: Id | null;
+  buildingName: string | null;
+  gridName: string | null;
+  tags: (string | ResidentTag)[];
+}
+
+export interface PartyMemberItem {
+  id: Id;
+  name: string;
+  phone: string | null;
+  partyOrganizationName: string | null;
+  servingUnitName: string | null;
+  isServing: boolean;
+  linkedHouseholdCount: number;
+}
+
+export interface UnitItem {
+  id: Id;
+  kind: string;
+  name: string;
+  regionName: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+}
+
+export interface PartyOrgItem {
+  id: Id;
+  kind: string;
+  name: string;
+  regionNodeId: Id | null;
+  regionName: string | null;
+  parentId: Id | null;
+  memberCount: number;
+}
+
+export interface ImportField {
+  name: string;
+  label: string;
+  required: boolean;
+}
+
+export interface ImportKind {
+  kind: string;
+  formats: string[];
+  fields: ImportField[];
+}
+
+export type ImportStatus = 'queued' | 'validating' | 'importing' | 'succeeded' | 'failed';
+
+export interface ImportError {
+  line: number;
+  reason: string;
+  column?: string | null;
+}
+
+export interface ImportJob {
+  id: Id;
+  kind: string;
+  status: ImportStatus;
+  total: number;
+  processed: number;
+  errors: ImportError[];
+  createdAt: string;
+  finishedAt: string | null;
+  fileName?: string;
+  errorCount?: number;
+}
+
+export interface UserRole {
+  id: Id;
+  role: string;
+  regionNodeId: Id | null;
+  regionName: string | null;
+  unitId: Id | null;
+  unitName: string | null;
+}
+
+export interface UserItem {
+  id: Id;
+  username: string;
+  displayName: string;
+  phone: string | null;
+  status: 'active' | 'disabled' | 'locked';
+  lockedUntil: string | null;
+  roles: UserRole[];
+}
+
+export interface RoleDef {
+  role: string;
+  label: string;
+  scopeLevel: 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | null;
+}
+
+export interface AuditItem {
+  id: Id;
+  at: string;
+  actorUserId: Id | null;
+  actorName: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: Id | null;
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  details: unknown;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  checked: number;
+  firstBrokenId: Id | null;
+}
+
+// ---------------------------------------------------------------------------
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isForbidden(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 403;
+}
+
+/** True for errors already handled globally (redirect to login). */
+export function isAuthRedirect(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 401 && (err.code === 'unauthenticated' || err.code === 'session_expired');
+}
+
+let unauthenticatedHandler: ((code: string) => void) | null = null;
+export function setUnauthenticatedHandler(fn: ((code: string) => void) | null): void {
+  unauthenticatedHandler = fn;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function qs(query?: Query): string {
+  if (!query) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  form?: FormData;
+  /** Do not trigger the global redirect to /login on 401. */
+  noAuthRedirect?: boolean;
+  signal?: AbortSignal;
+}
+
+const BASE = '/api/v1';
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (opts.form) {
+    body = opts.form; // browser sets multipart boundary
+  } else if (method !== 'GET' && method !== 'HEAD') {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body ?? {});
+  }
+  let res: Response;
+  try {
+    res = await fetch(BASE + path + qs(opts.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', translate(currentLang(), 'networkError'));
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!res.ok) {
+    const errObj = (data && typeof data === 'object' && 'error' in data ? (data as { error: unknown }).error : null) as
+      | { code?: string; message?: string; details?: unknown }
+      | null;
+    const code = errObj?.code ?? `http_${res.status}`;
+    const message = errObj?.message ?? `${translate(currentLang(), 'requestFailed')} (HTTP ${res.status})`;
+    const err = new ApiError(res.status, code, message, errObj?.details);
+    if (res.status === 401 && (code === 'unauthenticated' || code === 'session_expired') && !opts.noAuthRedirect) {
+      unauthenticatedHandler?.(code);
+    }
+    throw err;
+  }
+  return data as T;
+}
+
+export const api = {
+  // auth
+  login: (body: { username: string; password: string; totpCode?: string }) =>
+    request<{ user: Me }>('POST', '/auth/login', { body, noAuthRedirect: true }),
+  logout: () => request<void>('POST', '/auth/logout', { noAuthRedirect: true }),
+  me: () => request<Me>('GET', '/auth/me', { noAuthRedirect: true }),
+  changePassword: (body: { currentPassword: string; newPassword: string }) =>
+    request<void>('POST', '/auth/password', { body }),
+  totpSetup: () => request<{ secret: string; otpauthUrl: string }>('POST', '/auth/totp/setup'),
+  totpConfirm: (code: string) => request<unknown>('POST', '/auth/totp/confirm', { body: { code } }),
+  config: () => request<AppConfig>('GET', '/config', { noAuthRedirect: true }),
+
+  // regions & map
+  regionRoots: () => request<{ items: RegionNode[] }>('GET', '/regions/roots'),
+  regionChildren: (id: Id) => request<Paged<RegionNode>>('GET', `/regions/${encodeURIComponent(String(id))}/children`, { query: { pageSize: 500 } }),
+  mapGrids: (regionId?: Id | null) =>
+    request<FeatureCollection<GridFeatureProps>>('GET', '/map/grids', { query: { regionId: regionId ?? undefined } }),
+  gridSummary: (id: Id) => request<GridSummary>('GET', `/grids/${encodeURIComponent(String(id))}/summary`),
+  building: (id: Id) => request<BuildingDetail>('GET', `/buildings/${encodeURIComponent(String(id))}`),
+  household: (id: Id) => request<HouseholdDetailData>('GET', `/households/${encodeURIComponent(String(id))}`),
+  reveal: (id: Id, fields: string[] = ['name', 'phone', 'idNumber']) =>
+    request<RevealResult & { fields?: RevealResult; resident?: RevealResult }>('POST', `/residents/${encodeURIComponent(String(id))}/reveal`, {
+      body: { fields },
+    }),
+
+  // lists
+  residents: (query: Query) => request<Paged<ResidentItem>>('GET', '/residents', { query }),
+  partyMembers: (query: Query) => request<Paged<PartyMemberItem>>('GET', '/party-members', { query }),
+  units: (query: Query) => request<Paged<UnitItem>>('GET', '/units', { query }),
+  partyOrganizations: (query: Query) => request<Paged<PartyOrgItem>>('GET', '/party-organizations', { query }),
+
+  // imports
+  importKinds: () => request<ImportKind[] | { items: ImportKind[] }>('GET', '/imports/kinds'),
+  importPreview: (form: FormData) => request<{ headers: string[]; sampleRows: string[][] }>('POST', '/imports/preview', { form }),
+  importStart: (form: FormData) => request<{ id: Id }>('POST', '/imports', { form }),
+  importJob: (id: Id) => request<ImportJob>('GET', `/imports/${encodeURIComponent(String(id))}`),
+  imports: (query: Query) => request<Paged<ImportJob>>('GET', '/imports', { query }),
+
+  // users & roles
+  users: (query: Query) => request<Paged<UserItem>>('GET', '/users', { query }),
+  createUser: (body: { username: string; displayName: string; phone?: string; password: string }) =>
+    request<UserItem>('POST', '/users', { body }),
+  updateUser: (id: Id, body: { status: 'active' | 'disabled' }) =>
+    request<UserItem>('PATCH', `/users/${encodeURIComponent(String(id))}`, { body }),
+  unlockUser: (id: Id) => request<unknown>('POST', `/users/${encodeURIComponent(String(id))}/unlock`),
+  assignRole: (id: Id, body: { role: string; regionNodeId?: Id; unitId?: Id }) =>
+    request<UserRole>('POST', `/users/${encodeURIComponent(String(id))}/roles`, { body }),
+  revokeRole: (assignmentId: Id) => request<void>('DELETE', `/role-assignments/${encodeURIComponent(String(assignmentId))}`),
+  roles: () => request<RoleDef[] | { items: RoleDef[] }>('GET', '/roles'),
+
+  // audit
+  audit: (query: Query) => request<Paged<AuditItem>>('GET', '/audit', { query }),
+  auditVerify: () => request<AuditVerify>('POST', '/audit/verify'),
+};
+
+/** Accept either a bare array or `{ items }`. */
+export function asArray<T>(v: T[] | { items: T[] } | null | undefined): T[] {
+  if (!v) return [];
+  return Array.isArray(v) ? v : (v.items ?? []);
+}
