@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { sql } from 'drizzle-orm';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
@@ -14,7 +15,19 @@ export async function createContext(config: Config): Promise<AppContext> {
   return { config, database, cipher: new PersonalDataCipher(resolveDataKey(config)) };
 }
 
+/**
+ * Import jobs run inside the server process; one that was running when an embedded (single-process)
+ * server stopped can never finish, so it is marked failed (nothing of it was written: imports are one transaction).
+ */
+async function failInterruptedImports(context: AppContext) {
+  if (context.database.engine !== 'pglite') return;
+  await context.database.db.execute(sql`UPDATE import_jobs SET status = 'failed', finished_at = now(),
+    errors = ${JSON.stringify([{ line: 0, reason: '导入被服务器重启中断，未写入任何数据 / Interrupted by a server restart; nothing was imported' }])}::jsonb
+    WHERE status IN ('queued', 'validating', 'importing')`);
+}
+
 export async function startServer(context: AppContext) {
+  await failInterruptedImports(context);
   const logger = pino({ level: context.config.logLevel });
   const app = await buildApp(context, { logger: { level: context.config.logLevel } });
   await app.listen({ port: context.config.port, host: context.config.host });
