@@ -8,7 +8,6 @@ import { buildApp } from '../../http/app.ts';
 import type { App } from '../../http/types.ts';
 import { PersonalDataCipher } from '../../shared/personal-data.ts';
 import { hashToken } from '../auth/auth.service.ts';
-import { importRoutes } from './import.routes.ts';
 import { waitForImport } from './import.service.ts';
 
 let database: Database;
@@ -44,7 +43,6 @@ beforeAll(async () => {
   await database.db.execute(sql`INSERT INTO role_assignments (city_id, user_id, role, region_node_id) VALUES (1, 1, 'city_admin', 1)`);
   await database.db.execute(sql`INSERT INTO sessions (city_id, token_hash, user_id) VALUES (1, ${hashToken(token)}, 1)`);
   app = await buildApp(context);
-  importRoutes(app, context);
   await app.ready();
 }, 60_000);
 
