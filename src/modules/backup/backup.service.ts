@@ -401,6 +401,19 @@ export async function restoreBackup(database: Database, file: string): Promise<B
       const [{ found }] = await database.rows<{ found: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM public.${ident(table)}) AS found`, tx);
       if (found) throw new Error(`restore needs an empty database: table ${table} already has rows`);
     }
+    const [{ missing }] = await database.rows<{ missing: string | null }>(
+      sql`SELECT string_agg(CASE c.relkind WHEN 'S' THEN 'UPDATE on sequence ' ELSE 'INSERT on ' END || c.relname, ', ' ORDER BY c.relname) AS missing
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND (
+            (c.relkind IN ('r', 'p') AND NOT has_table_privilege(c.oid, 'INSERT')) OR
+            (c.relkind = 'S' AND NOT has_sequence_privilege(c.oid, 'UPDATE')))`,
+      tx,
+    );
+    if (missing) {
+      const list = missing.split(', ');
+      const shown = list.length > 4 ? `${list.slice(0, 4).join(', ')} and ${list.length - 4} more` : missing;
+      throw new Error(`restore needs privileges this database role lacks (${shown}): run it as the role that owns the schema`);
+    }
     // Deferrable constraints (if a later migration adds any) are checked at commit, so table order does not matter.
     await database.rows(sql`SET CONSTRAINTS ALL DEFERRED`, tx);
 

@@ -135,7 +135,9 @@ async function expectSameContent(source: Database, target: Database) {
   expect(Object.keys(b.exact)).toEqual(Object.keys(a.exact));
   for (const table of Object.keys(a.exact)) {
     expect(b.exact[table], table).toEqual(a.exact[table]);
-    expect(b.plain[table], table).toEqual(a.plain[table]);
+    // Raw rows() differ between the drivers themselves (node-postgres via Drizzle returns int8 and timestamptz as
+    // strings, PGlite as numbers and Dates), so the driver-level view is compared within one engine only.
+    if (source.engine === target.engine) expect(b.plain[table], table).toEqual(a.plain[table]);
   }
 }
 
