@@ -34,8 +34,10 @@ export interface OpenOptions {
 }
 
 /**
- * Both engines return the same JavaScript values: bigint (int8) as number (ids stay below 2^53),
- * `date` as its 'YYYY-MM-DD' text (never a local-midnight Date), numeric as number.
+ * Type parsers for queries that bypass Drizzle (pool.query): int8 and numeric as numbers, `date` as its
+ * 'YYYY-MM-DD' text, never a local-midnight Date. Drizzle's own node-postgres session overrides parsers
+ * per query, so through `rows()` int8 and timestamps may still arrive as strings on PostgreSQL and as
+ * numbers/strings on PGlite: callers wrap ids in Number() and timestamps in new Date().
  */
 const INT8 = 20;
 const NUMERIC = 1700;
