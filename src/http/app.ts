@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -27,6 +27,8 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
     bodyLimit: context.config.bodyLimitBytes,
     trustProxy: context.config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors Fastify raises before routing (e.g. a malformed URL) get the same body as every other error.
+    frameworkErrors: (error, _request, reply) => (reply as unknown as FastifyReply).status(400).send(errorBody('bad_request', error.message)),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);

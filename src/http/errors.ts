@@ -24,9 +24,12 @@ export function installErrorHandling(app: FastifyInstance) {
         return reply.status(415).send(errorBody('unsupported_media_type', 'Unsupported content type'));
     }
     if (error instanceof SyntaxError) return reply.status(400).send(errorBody('malformed_json', 'The request body is not valid JSON'));
-    const pgCode = (error as { code?: string }).code;
-    if (pgCode === '23505') return reply.status(409).send(errorBody('conflict', 'A record with the same unique value already exists', { constraint: (error as { constraint?: string }).constraint }));
-    if (pgCode === '22P02' || pgCode === '22003' || pgCode === '22007' || pgCode === '22008' || pgCode === '54000') {
+    // Drizzle wraps driver errors (DrizzleQueryError); the PostgreSQL error with its SQLSTATE is the cause.
+    const databaseError = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint?: string };
+    const pgCode = databaseError.code;
+    if (pgCode === '23505') return reply.status(409).send(errorBody('conflict', 'A record with the same unique value already exists', { constraint: databaseError.constraint ?? null }));
+    // invalid text, numeric out of range, bad datetime format/field, NUL byte in text, statement too complex
+    if (pgCode === '22P02' || pgCode === '22003' || pgCode === '22007' || pgCode === '22008' || pgCode === '22021' || pgCode === '54000') {
       return reply.status(400).send(errorBody('bad_request', 'A value in the request is out of range or malformed'));
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {

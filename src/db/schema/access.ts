@@ -17,6 +17,8 @@ export const users = pgTable(
     /** Encrypted TOTP secret; `totp_enabled` only once the user proved a code from it. */
     totpSecretEncrypted: text('totp_secret_encrypted'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
+    /** A new secret being set up; it replaces the active one only when a code from it is confirmed. */
+    totpPendingSecretEncrypted: text('totp_pending_secret_encrypted'),
     /** Last accepted TOTP time step, so a code cannot be replayed. */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

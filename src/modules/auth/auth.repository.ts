@@ -13,6 +13,7 @@ export interface UserRow {
   failed_logins: number;
   locked_until: Date | null;
   totp_secret_encrypted: string | null;
+  totp_pending_secret_encrypted: string | null;
   totp_enabled: boolean;
   totp_last_step: number | null;
 }

@@ -137,7 +137,8 @@ export async function changePassword(context: AppContext, actor: Actor, currentP
 export async function startTotpEnrolment(context: AppContext, actor: Actor): Promise<{ secret: string; otpauthUrl: string }> {
   const secret = newTotpSecret();
   await context.database.db.transaction(async (tx) => {
-    await tx.execute(sql`UPDATE users SET totp_secret_encrypted = ${context.cipher.encrypt(secret)}, totp_enabled = false, updated_at = now() WHERE id = ${actor.userId}`);
+    // The active second factor stays in force until a code from the new secret is confirmed.
+    await tx.execute(sql`UPDATE users SET totp_pending_secret_encrypted = ${context.cipher.encrypt(secret)}, updated_at = now() WHERE id = ${actor.userId}`);
     await appendAudit(context.database, tx, auditOf(actor, 'user.totp_setup', 'user', actor.userId));
   });
   return { secret, otpauthUrl: totpUrl(secret, actor.username) };
@@ -145,11 +146,12 @@ export async function startTotpEnrolment(context: AppContext, actor: Actor): Pro
 
 export async function confirmTotpEnrolment(context: AppContext, actor: Actor, code: string): Promise<void> {
   const user = await findUserById(context.database, actor.userId);
-  if (!user?.totp_secret_encrypted) throw new AppError('conflict', 'Start the authenticator setup first');
-  const step = checkTotp(context.cipher.decrypt(user.totp_secret_encrypted), code, user.username);
+  if (!user?.totp_pending_secret_encrypted) throw new AppError('conflict', 'Start the authenticator setup first');
+  const step = checkTotp(context.cipher.decrypt(user.totp_pending_secret_encrypted), code, user.username);
   if (step === null) throw new AppError('totp_invalid', 'The authenticator code is wrong');
   await context.database.db.transaction(async (tx) => {
-    await tx.execute(sql`UPDATE users SET totp_enabled = true, totp_last_step = ${step}, updated_at = now() WHERE id = ${actor.userId}`);
+    await tx.execute(sql`UPDATE users SET totp_secret_encrypted = totp_pending_secret_encrypted, totp_pending_secret_encrypted = NULL,
+      totp_enabled = true, totp_last_step = ${step}, updated_at = now() WHERE id = ${actor.userId}`);
     await appendAudit(context.database, tx, auditOf(actor, 'user.totp_enabled', 'user', actor.userId));
   });
 }
