@@ -4,21 +4,12 @@
  */
 import { generateCityGeometry } from '../src/modules/demo/city-geometry.ts';
 import { GridIndex } from '../src/modules/geography/grid-index.ts';
+import { mulberry32 } from '../src/shared/random.ts';
 
 const N = 1_000_000;
 const NAIVE_SAMPLE = 20_000;
 const NAIVE_FULL_BUDGET_S = 60;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const t0 = performance.now();
 const geo = generateCityGeometry('zunyi');

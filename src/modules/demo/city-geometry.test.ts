@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CITY_CODE, ZUNYI_CENTER, generateCityGeometry, type CityScale, type GeneratedNode } from './city-geometry.ts';
 import { GridIndex } from '../geography/grid-index.ts';
 import { INSIDE, pointInPolygon } from '../geography/point-in-polygon.ts';
+import { mulberry32 } from '../../shared/random.ts';
 
 const ORIGIN: [number, number] = [106.8, 27.5];
 /** Shoelace area relative to a nearby origin (avoids cancellation with raw lng/lat magnitudes). */
@@ -15,16 +16,6 @@ function area(ring: [number, number][]): number {
   return s / 2;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCALES: CityScale[] = ['small', 'city', 'zunyi'];
 const EXPECTED = {

@@ -8,6 +8,7 @@
  * boundary. Only interior lattice points are jittered (by < 22% of a cell per axis), which keeps
  * every cell a strictly convex quadrilateral and the whole mesh a valid planar subdivision.
  */
+import { mulberry32 } from '../../shared/random.ts';
 
 export type GeneratedLevel = 'city' | 'district' | 'street' | 'community' | 'grid';
 export type CityScale = 'small' | 'city' | 'zunyi';
@@ -116,16 +117,6 @@ const XIAOQU_WORDS = [
 
 const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(arr: T[], rng: () => number): T[] {
   for (let i = arr.length - 1; i > 0; i--) {

@@ -2,20 +2,12 @@
  * Word lists and small generators for realistic Chinese demo data (names, phones, unit names).
  * Everything here is driven by a caller-supplied PRNG so the demo city is deterministic.
  */
+import { mulberry32, type Rng } from '../../shared/random.ts';
 
-export type Rng = () => number;
+export type { Rng };
 
 /** mulberry32: tiny, fast, good enough for demo data. */
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const createRng = (seed: number): Rng => mulberry32(seed);
 
 export const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 export const intBetween = (rng: Rng, min: number, max: number): number => min + Math.floor(rng() * (max - min + 1));

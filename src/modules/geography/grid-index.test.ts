@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateCityGeometry } from '../demo/city-geometry.ts';
 import { GridIndex, naiveLocate, type GridPolygonInput } from './grid-index.ts';
+import { mulberry32 } from '../../shared/random.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('GridIndex: assignment rule on a small hand-made tiling', () => {
   // 2x2 unit squares; codes deliberately not in id/geometry order
