@@ -1,25 +1,12 @@
 // Administrators: the security administrator's user list, the audit administrator's log and chain check (both with TOTP).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startE2EServer, type E2EServer } from '../support/e2e-server.ts';
-import { DEMO_PASSWORD, launchBrowser, login, newUserContext, totpCodeAt } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, login, newUserContext, totpCodeAt, useServerAndBrowser } from './helpers.ts';
 
-let server: E2EServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startE2EServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const running = useServerAndBrowser();
 
 describe('administrators', () => {
   it('refuses a wrong password, then asks an administrator for a TOTP code: a stale one is refused, the current one accepted', async () => {
-    const context = await newUserContext(browser, server.baseUrl);
+    const context = await newUserContext(running.browser, running.server.baseUrl);
     const page = await context.newPage();
     try {
       await page.goto('/login');
@@ -53,7 +40,7 @@ describe('administrators', () => {
   });
 
   it('lets the security administrator see the users with their roles', async () => {
-    const context = await newUserContext(browser, server.baseUrl);
+    const context = await newUserContext(running.browser, running.server.baseUrl);
     const page = await context.newPage();
     try {
       await login(page, 'secadmin', { totp: true });
@@ -84,7 +71,7 @@ describe('administrators', () => {
   });
 
   it('lets the audit administrator read the audit log and verify its chain', async () => {
-    const context = await newUserContext(browser, server.baseUrl);
+    const context = await newUserContext(running.browser, running.server.baseUrl);
     const page = await context.newPage();
     try {
       await login(page, 'auditadmin', { totp: true });

@@ -1,21 +1,9 @@
 // The console as a community dispatcher: masked resident list and its search, language switch, logout.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startE2EServer, type E2EServer } from '../support/e2e-server.ts';
-import { launchBrowser, login, newUserContext } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { login, newUserContext, useServerAndBrowser } from './helpers.ts';
 
-let server: E2EServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startE2EServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const running = useServerAndBrowser();
 
 /** Names in the residents table (first column). */
 const residentNames = async (page: Page) =>
@@ -43,7 +31,7 @@ async function search(page: Page, q: string) {
 
 describe('console as a dispatcher', () => {
   it('lists residents masked, searches them, switches language and logs out', async () => {
-    const context = await newUserContext(browser, server.baseUrl);
+    const context = await newUserContext(running.browser, running.server.baseUrl);
     const page = await context.newPage();
     try {
       await login(page, 'dispatcher');

@@ -1,34 +1,21 @@
 // The grid worker's walk: map → own grid → building → household (masked phone); another grid's worker is refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startE2EServer, type E2EServer } from '../support/e2e-server.ts';
-import { launchBrowser, login, newUserContext, texts } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { login, newUserContext, texts, useServerAndBrowser } from './helpers.ts';
 
 const SCREENSHOT = '/tmp/civicgrid-map.png';
 
-let server: E2EServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startE2EServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const running = useServerAndBrowser();
 
 describe('grid worker', () => {
   let householdId: string;
 
   it('runs against the intended database', async () => {
-    const health = (await (await fetch(`${server.baseUrl}/api/health`)).json()) as { ok: boolean; engine: string };
-    expect(health).toEqual({ ok: true, engine: server.engine });
+    const health = (await (await fetch(`${running.server.baseUrl}/api/health`)).json()) as { ok: boolean; engine: string };
+    expect(health).toEqual({ ok: true, engine: running.server.engine });
   });
 
   it('sees only their own grid on the map and drills down to a household with masked phones', async () => {
-    const context = await newUserContext(browser, server.baseUrl);
+    const context = await newUserContext(running.browser, running.server.baseUrl);
     const page = await context.newPage();
     try {
       await login(page, 'gridworker');
@@ -100,7 +87,7 @@ describe('grid worker', () => {
 
   it("refuses another grid's worker that household, in the console and in the API", async () => {
     expect(householdId, 'the first walk found a household').toBeTruthy();
-    const context = await newUserContext(browser, server.baseUrl);
+    const context = await newUserContext(running.browser, running.server.baseUrl);
     const page = await context.newPage();
     try {
       // Straight to the household: the console sends us to the login page and back.

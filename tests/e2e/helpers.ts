@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../support/e2e-server.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, startE2EServer, type E2EServer } from '../support/e2e-server.ts';
 
 export { DEMO_PASSWORD };
 
@@ -61,4 +62,21 @@ export async function login(page: Page, username: string, options: { totp?: bool
 /** Text content of every element a locator matches, trimmed. */
 export async function texts(page: Page, selector: string): Promise<string[]> {
   return (await page.locator(selector).allTextContents()).map((s) => s.trim());
+}
+
+/**
+ * One demo server and one browser for a test file, started before its tests and stopped after.
+ * Returns a holder whose fields are set once `beforeAll` has run.
+ */
+export function useServerAndBrowser(): { server: E2EServer; browser: Browser } {
+  const holder = {} as { server: E2EServer; browser: Browser };
+  beforeAll(async () => {
+    holder.server = await startE2EServer();
+    holder.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await holder.browser?.close();
+    await holder.server?.stop();
+  });
+  return holder;
 }
