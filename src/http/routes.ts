@@ -8,6 +8,7 @@ import { unitRoutes } from '../modules/units/units.routes.ts';
 import { userRoutes } from '../modules/users/users.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { importRoutes } from '../modules/imports/import.routes.ts';
+import { caseRoutes } from '../modules/cases/cases.routes.ts';
 
 /** Every module's routes, registered in this order. */
-export const routeModules: Array<(app: App, context: AppContext) => void> = [authRoutes, regionRoutes, geographyRoutes, peopleRoutes, partyRoutes, unitRoutes, userRoutes, auditRoutes, importRoutes];
+export const routeModules: Array<(app: App, context: AppContext) => void> = [authRoutes, regionRoutes, geographyRoutes, peopleRoutes, partyRoutes, unitRoutes, userRoutes, auditRoutes, importRoutes, caseRoutes];

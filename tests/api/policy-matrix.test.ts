@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Role } from '../../src/db/schema/index.ts';
 import { roles } from '../../src/db/schema/index.ts';
 import { buildScopedCity } from '../support/factories.ts';
+import { insertDefaultCategories } from '../../src/modules/cases/case-categories.repository.ts';
+import { intakeCase } from '../../src/modules/cases/intake.command.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -10,6 +12,7 @@ import { createTestApp, type TestApp } from '../support/test-app.ts';
  * by hand (not derived from the policy module), so a policy change that widens or narrows access fails here.
  */
 type City = Awaited<ReturnType<typeof buildScopedCity>>;
+type CityWithCases = City & { cases: Record<Side, number> };
 type Side = 'inside' | 'outside';
 interface Row {
   name: string;
@@ -47,6 +50,8 @@ const table: Row[] = [
     inside: ['district_admin', 'city_admin'],
     outside: ['city_admin'],
   },
+  { name: 'GET case', request: (c, s) => ({ method: 'GET', url: `/api/v1/cases/${(c as CityWithCases).cases[s]}` }), inside: field, outside: ['city_admin'] },
+  { name: 'GET cases', request: () => ({ method: 'GET', url: '/api/v1/cases' }), inside: [...field, 'department_staff'], outside: [...field, 'department_staff'] },
   { name: 'GET users', request: () => ({ method: 'GET', url: '/api/v1/users' }), inside: ['system_admin', 'security_admin'], outside: ['system_admin', 'security_admin'] },
   {
     name: 'POST user',
@@ -74,6 +79,10 @@ describe('policy matrix: every endpoint × every role × inside/outside scope', 
   beforeAll(async () => {
     t = await createTestApp();
     city = await buildScopedCity(t.context.database, t.context.cipher);
+    await insertDefaultCategories(t.context.database, t.context.database.db, city.cityId);
+    const client = { ip: null, userAgent: null };
+    const reportAt = async (code: string) => (await intakeCase(t.context, null, { channel: 'qr', placeCode: code, categoryCode: 'noise', description: '夜间施工噪音' }, client)).id;
+    (city as CityWithCases).cases = { inside: await reportAt(city.a.building.code), outside: await reportAt(city.b.building.code) };
     for (const role of roles) cookies.set(role, await t.login(city.users[role].username));
   });
   afterAll(async () => t?.close());

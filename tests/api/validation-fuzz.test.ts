@@ -67,6 +67,15 @@ const routes: Route[] = [
   { method: 'POST', path: '/api/v1/imports/preview', multipart: true },
   { method: 'POST', path: '/api/v1/imports', multipart: true },
   { method: 'GET', path: '/api/v1/imports/:id', id: () => 1 },
+  { method: 'GET', path: '/api/v1/public/cities/:cityCode/case-categories' },
+  { method: 'POST', path: '/api/v1/public/cases', body: (c) => ({ placeCode: c.a.building.code, categoryCode: 'roads_facilities', description: '路沿石破损', reporterPhone: '13987654321', consent: true }) },
+  { method: 'GET', path: '/api/v1/public/cases/:token' },
+  { method: 'POST', path: '/api/v1/public/cases/:token/rating', body: () => ({ resolved: true, satisfaction: 'satisfied', comment: '好' }) },
+  { method: 'POST', path: '/api/v1/public/cases/:token/reopen' },
+  { method: 'POST', path: '/api/v1/cases', body: (c) => ({ channel: 'hotline', placeCode: c.a.building.code, categoryCode: 'roads_facilities', description: '路沿石破损' }) },
+  { method: 'GET', path: '/api/v1/cases', query: { status: 'submitted', color: 'red', page: '1', pageSize: '10' } },
+  { method: 'GET', path: '/api/v1/cases/:id', id: () => 1 },
+  { method: 'POST', path: '/api/v1/cases/:id/actions', id: () => 1, body: () => ({ action: 'summon', departmentIds: [1], note: '请报到' }) },
 ];
 
 const nest = (depth: number, open: string, close: string, inner = '1') => open.repeat(depth) + inner + close.repeat(depth);
@@ -262,7 +271,7 @@ describe('validation fuzz: malformed and hostile requests', () => {
   let t: TestApp;
   let city: City;
   let dispatcher: string;
-  const tables = ['users', 'region_nodes', 'residents', 'households', 'role_assignments', 'units', 'party_members', 'party_organizations', 'building_grid_history', 'region_geometry_history', 'cities'];
+  const tables = ['users', 'region_nodes', 'residents', 'households', 'role_assignments', 'units', 'party_members', 'party_organizations', 'building_grid_history', 'region_geometry_history', 'cities', 'cases', 'case_events', 'case_summonses'];
   let countsBefore: Record<string, number>;
   const failures: string[] = [];
   const serverErrors: string[] = [];
@@ -322,7 +331,11 @@ describe('validation fuzz: malformed and hostile requests', () => {
     }
   }
 
-  const urlOf = (route: Route, id?: string) => route.path.replace(':id', id ?? String(route.id ? route.id(city) : 1));
+  const urlOf = (route: Route, id?: string) =>
+    route.path
+      .replace(':id', id ?? String(route.id ? route.id(city) : 1))
+      .replace(':token', id ?? 'no-such-tracking-token-000')
+      .replace(':cityCode', id ?? '520300000000');
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -336,7 +349,7 @@ describe('validation fuzz: malformed and hostile requests', () => {
     const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/api/v1/'))
-      .flatMap(([path, methods]) => Object.keys(methods).filter((m) => m !== 'head').map((m) => `${m.toUpperCase()} ${path.replace('{id}', ':id')}`))
+      .flatMap(([path, methods]) => Object.keys(methods).filter((m) => m !== 'head').map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
       .sort();
     const fuzzed = routes.map((r) => `${r.method} ${r.path}`).sort();
     expect(fuzzed).toEqual(documented);

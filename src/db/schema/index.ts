@@ -2,3 +2,4 @@ export * from './regions.ts';
 export * from './party.ts';
 export * from './people.ts';
 export * from './access.ts';
+export * from './cases.ts';

@@ -18,6 +18,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { GridIndex } from '../geography/grid-index.ts';
 import { childPath } from '../regions/region-path.ts';
 import { CITY_CODE, CITY_NAME, ZUNYI_CENTER, generateCityGeometry, type GeneratedNode } from './city-geometry.ts';
+import { insertDefaultCategories } from '../cases/case-categories.repository.ts';
 import {
   CITY_AGENCIES,
   CITY_DEPARTMENTS,
@@ -375,6 +376,7 @@ export async function seedDemoCity(context: AppContext, options: SeedOptions): P
     );
     const cityId = Number(cityRows[0].id);
     add('cities', 1);
+    add('case_categories', await insertDefaultCategories(database, tx, cityId));
 
     // ---- region tree: polygon nodes ----------------------------------------------------------
     const polygonNodes = geometry.nodes;

@@ -31,4 +31,6 @@ export interface ScopedRecord {
   regionPath?: string | null;
   /** For records that belong to a unit (departments). */
   unitId?: number | null;
+  /** For records several departments work on (a case summoned to them). */
+  unitIds?: readonly number[];
 }

@@ -45,6 +45,19 @@ export const policies = {
   department: {
     read: { cityWide: gridAndUp, ownUnit: ['department_staff'] },
   },
+  /** Resident requests: everyone in the area sees them; summoned departments see theirs. */
+  case: {
+    read: { within: fieldRoles, ownUnit: ['department_staff'] },
+    create: { within: ['grid_worker', 'grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'] },
+    /** Accept, split, merge, decline, close and reopen: the community dispatcher (接线员) and above. */
+    dispatch: { within: ['dispatcher', 'street_officer', 'district_admin', 'city_admin'] },
+    /** Contact, handle, escalate, reply, ask for more time, claim: whoever works the case in the area. */
+    handle: { within: ['grid_worker', 'grid_head', 'dispatcher', 'street_officer'] },
+    /** Summon departments, approve extensions, supervise: the street and above. */
+    supervise: { within: ['street_officer', 'district_admin', 'city_admin'] },
+    /** Report in, reply or return a summons: the summoned department's staff. */
+    answer_summons: { ownUnit: ['department_staff'] },
+  },
   import: {
     create: { within: regionAdmins },
   },

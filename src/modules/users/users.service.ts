@@ -12,6 +12,7 @@ import { authorize } from '../policy/authorize.ts';
 import { roleScopeLevel, separatedAdministratorRoles } from '../policy/policies.ts';
 import { childPath } from '../regions/region-path.ts';
 import { findNode } from '../regions/regions.repository.ts';
+import { insertDefaultCategories } from '../cases/case-categories.repository.ts';
 
 export const roleLabels: Record<Role, string> = {
   grid_worker: '网格员',
@@ -210,6 +211,7 @@ export async function createAdministrator(
       [city] = await context.database.rows<{ id: number }>(sql`INSERT INTO cities (code, name) VALUES (${input.cityCode}, ${input.cityName}) RETURNING id`, tx);
       const [{ id: nodeId }] = await context.database.rows<{ id: number }>(sql`SELECT nextval('region_nodes_id_seq') AS id`, tx);
       await tx.execute(sql`INSERT INTO region_nodes (id, city_id, level, code, name, path) VALUES (${Number(nodeId)}, ${Number(city.id)}, 'city', ${input.cityCode}, ${input.cityName}, ${childPath(null, Number(nodeId))})`);
+      await insertDefaultCategories(context.database, tx, Number(city.id));
     }
     const cityId = Number(city.id);
     const existing = await context.database.rows(sql`SELECT 1 FROM users WHERE lower(username) = lower(${input.username})`, tx);

@@ -1,0 +1,198 @@
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import type { Tx } from '../../db/client.ts';
+import { AppError, notFound } from '../../shared/errors.ts';
+import { appendAudit, appendAuditAlone } from '../audit/audit.service.ts';
+import { auditOf, type ClientInfo } from '../auth/auth.service.ts';
+import type { Actor } from '../policy/actor.ts';
+import { can } from '../policy/authorize.ts';
+import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type HolderLevel, type CaseStatus } from './case-lifecycle.ts';
+
+/** Which policy action of the `case` resource each lifecycle action needs. */
+const policyActionOf: Record<CaseAction, 'dispatch' | 'handle' | 'supervise' | 'answer_summons' | 'system'> = {
+  dispatch: 'dispatch',
+  decline: 'dispatch',
+  merge: 'dispatch',
+  reopen: 'dispatch',
+  close: 'dispatch',
+  callback: 'dispatch',
+  record_contact: 'handle',
+  escalate: 'handle',
+  return: 'handle',
+  request_extension: 'handle',
+  claim: 'handle',
+  reply: 'handle',
+  summon: 'supervise',
+  decide_extension: 'supervise',
+  supervise: 'supervise',
+  report_in: 'answer_summons',
+  department_reply: 'answer_summons',
+  department_return: 'answer_summons',
+  rate: 'system',
+  remind: 'system',
+};
+
+/** Actions the resident takes on the tracking page (by token) and the SLA sweeper takes by itself. */
+export const residentActions: readonly CaseAction[] = ['rate', 'reopen'];
+
+interface CaseRow {
+  id: number;
+  city_id: number;
+  status: CaseStatus;
+  holder_level: HolderLevel;
+  version: number;
+  region_path: string;
+  reopen_count: number;
+  rating_resolved: boolean | null;
+  rating_satisfaction: CaseSnapshot['rating'] extends infer R ? (R extends { satisfaction: infer S } ? S : never) | null : never;
+  claimed_by_party_organization_id: number | null;
+  extension_pending: boolean;
+  supervised: boolean;
+  overdue: boolean;
+}
+
+async function loadForUpdate(context: AppContext, tx: Tx, caseId: number) {
+  const [row] = await context.database.rows<CaseRow>(sql`SELECT * FROM cases WHERE id = ${caseId} FOR UPDATE`, tx);
+  if (!row) throw notFound('Case');
+  const summonses = await context.database.rows<{ id: number; department_id: number; reported_in_at: string | null; replied_at: string | null }>(
+    sql`SELECT id, department_id, reported_in_at, replied_at FROM case_summonses WHERE case_id = ${caseId} AND returned_at IS NULL ORDER BY id`,
+    tx,
+  );
+  const snapshot: CaseSnapshot = {
+    status: row.status,
+    holderLevel: row.holder_level,
+    reopenCount: Number(row.reopen_count),
+    rating: row.rating_satisfaction ? { resolved: Boolean(row.rating_resolved), satisfaction: row.rating_satisfaction } : null,
+    summonses: summonses.map((s) => ({ departmentId: Number(s.department_id), reportedIn: s.reported_in_at !== null, replied: s.replied_at !== null })),
+    claimedByPartyOrganizationId: row.claimed_by_party_organization_id === null ? null : Number(row.claimed_by_party_organization_id),
+    extensionPending: Boolean(row.extension_pending),
+    supervised: Boolean(row.supervised),
+    overdue: Boolean(row.overdue),
+  };
+  return { row, snapshot, summonedDepartmentIds: snapshot.summonses.map((s) => s.departmentId) };
+}
+
+export interface ActionInput {
+  command: CaseCommand;
+  note?: string;
+  attachments?: string[];
+  /** The version the client read (If-Match); a mismatch is a 409. */
+  expectedVersion?: number;
+  comment?: string;
+}
+
+/** Who performs the action: a staff member, the resident holding the tracking token, or the system. */
+export type Performer = { kind: 'staff'; actor: Actor } | { kind: 'resident'; client: ClientInfo } | { kind: 'system' };
+
+/**
+ * Applies one lifecycle action: lock the case, check the version and the policy, ask the pure
+ * transition table, then write the new state, its side records, the event and the audit record in
+ * the same transaction.
+ */
+export async function performCaseAction(context: AppContext, performer: Performer, caseId: number, input: ActionInput) {
+  const action = input.command.action;
+  try {
+    return await context.database.db.transaction(async (tx) => {
+      const { row, snapshot, summonedDepartmentIds } = await loadForUpdate(context, tx, caseId);
+      const cityId = Number(row.city_id);
+      if (performer.kind === 'staff') {
+        const needed = policyActionOf[action];
+        const allowed = needed !== 'system' && can(performer.actor, 'case', needed, { cityId, regionPath: row.region_path, unitIds: summonedDepartmentIds });
+        if (!allowed) throw new AppError('forbidden', `Not allowed to ${action.replaceAll('_', ' ')} this case`);
+        // A department answers only for itself.
+        if ('departmentId' in input.command && !performer.actor.grants.some((g) => g.role === 'department_staff' && g.unitId === (input.command as { departmentId: number }).departmentId)) {
+          throw new AppError('forbidden', 'You can only answer a summons for your own department');
+        }
+      } else if (performer.kind === 'resident' && !residentActions.includes(action)) {
+        throw new AppError('forbidden', 'Residents may only rate or reopen their case');
+      }
+      if (input.expectedVersion !== undefined && input.expectedVersion !== Number(row.version)) {
+        throw new AppError('version_conflict', 'The case was changed since you read it: reload and try again', { currentVersion: Number(row.version) });
+      }
+      const result = transition(snapshot, input.command);
+      if (!result.ok) throw new AppError('invalid_transition', result.reason, { status: snapshot.status, action });
+      const next = result.next;
+      await applySideRecords(context, tx, performer, caseId, cityId, input);
+      const version = Number(row.version) + 1;
+      await tx.execute(sql`UPDATE cases SET status = ${next.status}, holder_level = ${next.holderLevel}, version = ${version}, reopen_count = ${next.reopenCount},
+          rating_resolved = ${next.rating?.resolved ?? null}, rating_satisfaction = ${next.rating?.satisfaction ?? null},
+          rating_comment = ${action === 'rate' ? (input.comment ?? null) : action === 'reopen' ? null : sql`rating_comment`},
+          claimed_by_party_organization_id = ${next.claimedByPartyOrganizationId}, extension_pending = ${next.extensionPending},
+          supervised = ${next.supervised}, overdue = ${next.overdue},
+          merged_into_case_id = ${input.command.action === 'merge' ? input.command.intoCaseId : sql`merged_into_case_id`},
+          dispatched_at = ${action === 'dispatch' ? sql`now()` : sql`dispatched_at`},
+          contacted_at = ${action === 'record_contact' ? sql`now()` : sql`contacted_at`},
+          replied_at = ${action === 'reply' ? sql`now()` : sql`replied_at`},
+          rated_at = ${action === 'rate' ? sql`now()` : sql`rated_at`},
+          closed_at = ${next.status === 'closed' || next.status === 'declined' || next.status === 'merged' ? sql`now()` : sql`closed_at`},
+          updated_at = now()
+        WHERE id = ${caseId}`);
+      const actorUserId = performer.kind === 'staff' ? performer.actor.userId : null;
+      const actorLabel = performer.kind === 'staff' ? performer.actor.displayName : performer.kind === 'resident' ? '居民' : '系统';
+      await tx.execute(sql`INSERT INTO case_events (city_id, case_id, action, from_status, to_status, actor_user_id, actor_label, note, attachments, details, is_public)
+        VALUES (${cityId}, ${caseId}, ${action}, ${snapshot.status}, ${next.status}, ${actorUserId}, ${actorLabel}, ${input.note ?? null},
+          ${JSON.stringify(input.attachments ?? [])}::jsonb, ${JSON.stringify(commandDetails(input.command))}::jsonb, ${publicActions.has(action)})`);
+      const audit =
+        performer.kind === 'staff'
+          ? auditOf(performer.actor, `case.${action}`, 'case', caseId, { from: snapshot.status, to: next.status })
+          : { cityId, actorUserId: null, actorName: performer.kind, action: `case.${action}`, resourceType: 'case', resourceId: caseId, outcome: 'success' as const,
+              ip: performer.kind === 'resident' ? performer.client.ip : null, userAgent: performer.kind === 'resident' ? performer.client.userAgent : null, details: { from: snapshot.status, to: next.status } };
+      await appendAudit(context.database, tx, audit);
+      return { id: caseId, status: next.status, holderLevel: next.holderLevel, version };
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'forbidden' && performer.kind === 'staff') {
+      await appendAuditAlone(context.database, { ...auditOf(performer.actor, `case.${action}`, 'case', caseId), outcome: 'failure' });
+    }
+    throw error;
+  }
+}
+
+/** Events the resident sees on the tracking page. */
+const publicActions = new Set<CaseAction>(['dispatch', 'decline', 'merge', 'record_contact', 'escalate', 'summon', 'reply', 'callback', 'rate', 'reopen', 'close']);
+
+function commandDetails(command: CaseCommand): Record<string, unknown> {
+  const { action: _action, ...rest } = command;
+  return rest;
+}
+
+async function applySideRecords(context: AppContext, tx: Tx, performer: Performer, caseId: number, cityId: number, input: ActionInput) {
+  const command = input.command;
+  const userId = performer.kind === 'staff' ? performer.actor.userId : null;
+  switch (command.action) {
+    case 'summon': {
+      const ids = [...new Set(command.departmentIds)];
+      const departments = await context.database.rows<{ id: number }>(
+        sql`SELECT id FROM units WHERE city_id = ${cityId} AND kind = 'department' AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+        tx,
+      );
+      if (departments.length !== ids.length) throw new AppError('validation_failed', 'Every summoned unit must be a department of this city');
+      for (const departmentId of ids) {
+        await tx.execute(sql`INSERT INTO case_summonses (city_id, case_id, department_id, summoned_by) VALUES (${cityId}, ${caseId}, ${departmentId}, ${userId})`);
+      }
+      return;
+    }
+    case 'report_in':
+      await tx.execute(sql`UPDATE case_summonses SET reported_in_at = now() WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL`);
+      return;
+    case 'department_reply':
+      await tx.execute(sql`UPDATE case_summonses SET replied_at = now(), reply = ${input.note ?? null} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL`);
+      return;
+    case 'department_return':
+      await tx.execute(sql`UPDATE case_summonses SET returned_at = now(), return_reason = ${command.reason} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL`);
+      return;
+    case 'merge': {
+      const [target] = await context.database.rows<{ city_id: number; status: string }>(sql`SELECT city_id, status FROM cases WHERE id = ${command.intoCaseId}`, tx);
+      if (!target || Number(target.city_id) !== cityId || command.intoCaseId === caseId) throw new AppError('validation_failed', 'Merge into another case of the same city');
+      if (['merged', 'declined'].includes(target.status)) throw new AppError('validation_failed', 'Cannot merge into a declined or merged case');
+      return;
+    }
+    case 'claim': {
+      const [organization] = await context.database.rows<{ city_id: number }>(sql`SELECT city_id FROM party_organizations WHERE id = ${command.partyOrganizationId}`, tx);
+      if (!organization || Number(organization.city_id) !== cityId) throw new AppError('validation_failed', 'Unknown party organisation');
+      return;
+    }
+    default:
+      return;
+  }
+}

@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../shared/errors.ts';
+import { isValidMobilePhone } from '../../shared/personal-data.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import type { ClientInfo } from '../auth/auth.service.ts';
+import { auditOf } from '../auth/auth.service.ts';
+import { locatePoint } from '../geography/geography.service.ts';
+import type { Crs } from '../geography/coordinates.ts';
+import type { Actor } from '../policy/actor.ts';
+import { authorize } from '../policy/authorize.ts';
+import { triageColor, type TriageColor } from './triage.ts';
+
+export interface IntakeInput {
+  channel: 'qr' | 'h5' | 'grid_worker' | 'hotline' | 'open311';
+  cityCode?: string;
+  /** The code printed in the QR (a building's or a grid's region code). */
+  placeCode?: string;
+  lng?: number;
+  lat?: number;
+  crs?: Crs;
+  address?: string;
+  categoryCode: string;
+  title?: string;
+  description: string;
+  reporterName?: string;
+  reporterPhone?: string;
+  consent?: boolean;
+}
+
+interface Place {
+  cityId: number;
+  gridId: number;
+  buildingId: number | null;
+  regionPath: string;
+}
+
+async function findNodeByCode(context: AppContext, code: string, cityCode?: string) {
+  const rows = await context.database.rows<{ id: number; city_id: number; level: string; path: string; parent_id: number | null }>(sql`
+    SELECT rn.id, rn.city_id, rn.level, rn.path, rn.parent_id FROM region_nodes rn JOIN cities c ON c.id = rn.city_id
+    WHERE rn.code = ${code} AND rn.valid_to IS NULL ${cityCode ? sql`AND c.code = ${cityCode}` : sql``} LIMIT 2`);
+  if (rows.length > 1) throw new AppError('validation_failed', 'The place code exists in several cities: give cityCode');
+  return rows[0] ?? null;
+}
+
+/** Routes the report to a grid (and building) from the QR code or, failing that, from the point. */
+async function resolvePlace(context: AppContext, input: IntakeInput, actorCityId: number | null): Promise<Place> {
+  if (input.placeCode) {
+    const node = await findNodeByCode(context, input.placeCode, input.cityCode);
+    if (!node || (actorCityId !== null && Number(node.city_id) !== actorCityId)) throw new AppError('validation_failed', `Unknown place code ${input.placeCode}`);
+    if (node.level === 'building') return { cityId: Number(node.city_id), gridId: Number(node.parent_id), buildingId: Number(node.id), regionPath: node.path };
+    if (node.level === 'grid') return { cityId: Number(node.city_id), gridId: Number(node.id), buildingId: null, regionPath: node.path };
+    throw new AppError('validation_failed', 'The place code must be a building or a grid');
+  }
+  if (input.lng !== undefined && input.lat !== undefined) {
+    let cityId = actorCityId;
+    if (cityId === null) {
+      if (!input.cityCode) throw new AppError('validation_failed', 'Give cityCode with coordinates');
+      const [city] = await context.database.rows<{ id: number }>(sql`SELECT id FROM cities WHERE code = ${input.cityCode}`);
+      if (!city) throw new AppError('validation_failed', `Unknown city ${input.cityCode}`);
+      cityId = Number(city.id);
+    }
+    const found = await locatePoint(context, cityId, input.lng, input.lat, input.crs ?? 'wgs84');
+    if (found.gridId === null) throw new AppError('location_required', 'The point is outside every grid of the city');
+    const [grid] = await context.database.rows<{ path: string }>(sql`SELECT path FROM region_nodes WHERE id = ${found.gridId}`);
+    const nearBuilding = found.nearestBuilding && found.nearestBuilding.distanceMeters <= 50 ? found.nearestBuilding.id : null;
+    const [building] = nearBuilding ? await context.database.rows<{ path: string; parent_id: number }>(sql`SELECT path, parent_id FROM region_nodes WHERE id = ${nearBuilding}`) : [];
+    if (building && Number(building.parent_id) === found.gridId) return { cityId, gridId: found.gridId, buildingId: nearBuilding, regionPath: building.path };
+    return { cityId, gridId: found.gridId, buildingId: null, regionPath: grid.path };
+  }
+  throw new AppError('location_required', 'A report needs a place: scan a building or grid code, or share a location');
+}
+
+/**
+ * One intake for every channel: validate, route by geography, triage, then write the case, its first
+ * event and the audit record in one transaction.
+ */
+export async function intakeCase(context: AppContext, actor: Actor | null, input: IntakeInput, client: ClientInfo) {
+  const description = input.description.trim();
+  if (description.length < 2) throw new AppError('validation_failed', 'Describe the problem in a few words');
+  if (input.reporterPhone && !isValidMobilePhone(input.reporterPhone)) throw new AppError('validation_failed', 'Phone must be an 11-digit mainland mobile number');
+  if ((input.reporterPhone || input.reporterName) && !input.consent) {
+    throw new AppError('validation_failed', 'Contact details are kept only with the reporter\'s consent');
+  }
+  const place = await resolvePlace(context, input, actor?.cityId ?? null);
+  if (actor) authorize(actor, 'case', 'create', { cityId: place.cityId, regionPath: place.regionPath });
+  const [category] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown }>(
+    sql`SELECT id, default_color, raise_keywords FROM case_categories WHERE city_id = ${place.cityId} AND code = ${input.categoryCode} AND active`,
+  );
+  if (!category) throw new AppError('validation_failed', `Unknown category ${input.categoryCode}`);
+  const keywords = (typeof category.raise_keywords === 'string' ? JSON.parse(category.raise_keywords) : category.raise_keywords) as Partial<Record<TriageColor, string[]>>;
+  const triage = triageColor(category.default_color, keywords, `${input.title ?? ''} ${description}`);
+  const title = (input.title?.trim() || description).slice(0, 60);
+  const trackingToken = crypto.randomBytes(18).toString('base64url');
+  return context.database.db.transaction(async (tx) => {
+    const [{ id: rawId }] = await context.database.rows<{ id: number }>(sql`SELECT nextval('cases_id_seq') AS id`, tx);
+    const id = Number(rawId);
+    const number = `${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}-${String(id).padStart(6, '0')}`;
+    await tx.execute(sql`INSERT INTO cases (id, city_id, number, tracking_token, channel, triage_color, category_id, title, description, region_path, grid_id, building_id,
+        lng, lat, address, reporter_name, reporter_phone, reporter_consent, created_by)
+      VALUES (${id}, ${place.cityId}, ${number}, ${trackingToken}, ${input.channel}, ${triage.color}, ${Number(category.id)}, ${title}, ${description}, ${place.regionPath},
+        ${place.gridId}, ${place.buildingId}, ${input.lng ?? null}, ${input.lat ?? null}, ${input.address ?? null}, ${input.reporterName ?? null}, ${input.reporterPhone ?? null},
+        ${Boolean(input.consent)}, ${actor?.userId ?? null})`);
+    await tx.execute(sql`INSERT INTO case_events (city_id, case_id, action, to_status, actor_user_id, actor_label, details, is_public)
+      VALUES (${place.cityId}, ${id}, 'submit', 'submitted', ${actor?.userId ?? null}, ${actor ? actor.displayName : '居民'},
+        ${JSON.stringify({ channel: input.channel, triageColor: triage.color, raisedBy: triage.matched })}::jsonb, true)`);
+    const audit = actor
+      ? auditOf(actor, 'case.submit', 'case', id, { channel: input.channel })
+      : { cityId: place.cityId, actorUserId: null, actorName: 'resident', action: 'case.submit', resourceType: 'case', resourceId: id, outcome: 'success' as const, ...client, details: { channel: input.channel } };
+    await appendAudit(context.database, tx, audit);
+    return { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
+  });
+}
