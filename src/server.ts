@@ -7,6 +7,7 @@ import { runMigrations } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
 import { PersonalDataCipher } from './shared/personal-data.ts';
 import { resolveDataKey } from './shared/data-key.ts';
+import { startSlaSweeper } from './modules/sla/sla-sweeper.ts';
 
 /** Opens the database (PGlite in `dataDir` unless DATABASE_URL is set) and applies migrations. */
 export async function createContext(config: Config): Promise<AppContext> {
@@ -31,8 +32,10 @@ export async function startServer(context: AppContext) {
   const logger = pino({ level: context.config.logLevel });
   const app = await buildApp(context, { logger: { level: context.config.logLevel } });
   await app.listen({ port: context.config.port, host: context.config.host });
+  const stopSweeper = startSlaSweeper(context, 250, (error) => logger.error({ err: error }, 'SLA sweep failed'));
   logger.info(`CivicGrid listening on http://localhost:${context.config.port} (${context.database.engine})`);
   const stop = async () => {
+    stopSweeper();
     await app.close();
     await context.database.close();
     process.exit(0);

@@ -6,6 +6,7 @@ import { appendAudit, appendAuditAlone } from '../audit/audit.service.ts';
 import { auditOf, type ClientInfo } from '../auth/auth.service.ts';
 import type { Actor } from '../policy/actor.ts';
 import { can } from '../policy/authorize.ts';
+import { moveClocks } from '../sla/sla-clocks.ts';
 import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type HolderLevel, type CaseStatus } from './case-lifecycle.ts';
 
 /** Which policy action of the `case` resource each lifecycle action needs. */
@@ -92,60 +93,65 @@ export type Performer = { kind: 'staff'; actor: Actor } | { kind: 'resident'; cl
 export async function performCaseAction(context: AppContext, performer: Performer, caseId: number, input: ActionInput) {
   const action = input.command.action;
   try {
-    return await context.database.db.transaction(async (tx) => {
-      const { row, snapshot, summonedDepartmentIds } = await loadForUpdate(context, tx, caseId);
-      const cityId = Number(row.city_id);
-      if (performer.kind === 'staff') {
-        const needed = policyActionOf[action];
-        const allowed = needed !== 'system' && can(performer.actor, 'case', needed, { cityId, regionPath: row.region_path, unitIds: summonedDepartmentIds });
-        if (!allowed) throw new AppError('forbidden', `Not allowed to ${action.replaceAll('_', ' ')} this case`);
-        // A department answers only for itself.
-        if ('departmentId' in input.command && !performer.actor.grants.some((g) => g.role === 'department_staff' && g.unitId === (input.command as { departmentId: number }).departmentId)) {
-          throw new AppError('forbidden', 'You can only answer a summons for your own department');
-        }
-      } else if (performer.kind === 'resident' && !residentActions.includes(action)) {
-        throw new AppError('forbidden', 'Residents may only rate or reopen their case');
-      }
-      if (input.expectedVersion !== undefined && input.expectedVersion !== Number(row.version)) {
-        throw new AppError('version_conflict', 'The case was changed since you read it: reload and try again', { currentVersion: Number(row.version) });
-      }
-      const result = transition(snapshot, input.command);
-      if (!result.ok) throw new AppError('invalid_transition', result.reason, { status: snapshot.status, action });
-      const next = result.next;
-      await applySideRecords(context, tx, performer, caseId, cityId, input);
-      const version = Number(row.version) + 1;
-      await tx.execute(sql`UPDATE cases SET status = ${next.status}, holder_level = ${next.holderLevel}, version = ${version}, reopen_count = ${next.reopenCount},
-          rating_resolved = ${next.rating?.resolved ?? null}, rating_satisfaction = ${next.rating?.satisfaction ?? null},
-          rating_comment = ${action === 'rate' ? (input.comment ?? null) : action === 'reopen' ? null : sql`rating_comment`},
-          claimed_by_party_organization_id = ${next.claimedByPartyOrganizationId}, extension_pending = ${next.extensionPending},
-          supervised = ${next.supervised}, overdue = ${next.overdue},
-          merged_into_case_id = ${input.command.action === 'merge' ? input.command.intoCaseId : sql`merged_into_case_id`},
-          dispatched_at = ${action === 'dispatch' ? sql`now()` : sql`dispatched_at`},
-          contacted_at = ${action === 'record_contact' ? sql`now()` : sql`contacted_at`},
-          replied_at = ${action === 'reply' ? sql`now()` : sql`replied_at`},
-          rated_at = ${action === 'rate' ? sql`now()` : sql`rated_at`},
-          closed_at = ${next.status === 'closed' || next.status === 'declined' || next.status === 'merged' ? sql`now()` : sql`closed_at`},
-          updated_at = now()
-        WHERE id = ${caseId}`);
-      const actorUserId = performer.kind === 'staff' ? performer.actor.userId : null;
-      const actorLabel = performer.kind === 'staff' ? performer.actor.displayName : performer.kind === 'resident' ? '居民' : '系统';
-      await tx.execute(sql`INSERT INTO case_events (city_id, case_id, action, from_status, to_status, actor_user_id, actor_label, note, attachments, details, is_public)
-        VALUES (${cityId}, ${caseId}, ${action}, ${snapshot.status}, ${next.status}, ${actorUserId}, ${actorLabel}, ${input.note ?? null},
-          ${JSON.stringify(input.attachments ?? [])}::jsonb, ${JSON.stringify(commandDetails(input.command))}::jsonb, ${publicActions.has(action)})`);
-      const audit =
-        performer.kind === 'staff'
-          ? auditOf(performer.actor, `case.${action}`, 'case', caseId, { from: snapshot.status, to: next.status })
-          : { cityId, actorUserId: null, actorName: performer.kind, action: `case.${action}`, resourceType: 'case', resourceId: caseId, outcome: 'success' as const,
-              ip: performer.kind === 'resident' ? performer.client.ip : null, userAgent: performer.kind === 'resident' ? performer.client.userAgent : null, details: { from: snapshot.status, to: next.status } };
-      await appendAudit(context.database, tx, audit);
-      return { id: caseId, status: next.status, holderLevel: next.holderLevel, version };
-    });
+    return await context.database.db.transaction((tx) => applyCaseAction(context, tx, performer, caseId, input));
   } catch (error) {
     if (error instanceof AppError && error.code === 'forbidden' && performer.kind === 'staff') {
       await appendAuditAlone(context.database, { ...auditOf(performer.actor, `case.${action}`, 'case', caseId), outcome: 'failure' });
     }
     throw error;
   }
+}
+
+/** The action inside a caller's transaction (the SLA sweeper fires reminders this way, atomically with the timer). */
+export async function applyCaseAction(context: AppContext, tx: Tx, performer: Performer, caseId: number, input: ActionInput) {
+  const action = input.command.action;
+  const { row, snapshot, summonedDepartmentIds } = await loadForUpdate(context, tx, caseId);
+  const cityId = Number(row.city_id);
+  if (performer.kind === 'staff') {
+    const needed = policyActionOf[action];
+    const allowed = needed !== 'system' && can(performer.actor, 'case', needed, { cityId, regionPath: row.region_path, unitIds: summonedDepartmentIds });
+    if (!allowed) throw new AppError('forbidden', `Not allowed to ${action.replaceAll('_', ' ')} this case`);
+    // A department answers only for itself.
+    if ('departmentId' in input.command && !performer.actor.grants.some((g) => g.role === 'department_staff' && g.unitId === (input.command as { departmentId: number }).departmentId)) {
+      throw new AppError('forbidden', 'You can only answer a summons for your own department');
+    }
+  } else if (performer.kind === 'resident' && !residentActions.includes(action)) {
+    throw new AppError('forbidden', 'Residents may only rate or reopen their case');
+  }
+  if (input.expectedVersion !== undefined && input.expectedVersion !== Number(row.version)) {
+    throw new AppError('version_conflict', 'The case was changed since you read it: reload and try again', { currentVersion: Number(row.version) });
+  }
+  const result = transition(snapshot, input.command);
+  if (!result.ok) throw new AppError('invalid_transition', result.reason, { status: snapshot.status, action });
+  const next = result.next;
+  await applySideRecords(context, tx, performer, caseId, cityId, input);
+  const version = Number(row.version) + 1;
+  await tx.execute(sql`UPDATE cases SET status = ${next.status}, holder_level = ${next.holderLevel}, version = ${version}, reopen_count = ${next.reopenCount},
+      rating_resolved = ${next.rating?.resolved ?? null}, rating_satisfaction = ${next.rating?.satisfaction ?? null},
+      rating_comment = ${action === 'rate' ? (input.comment ?? null) : action === 'reopen' ? null : sql`rating_comment`},
+      claimed_by_party_organization_id = ${next.claimedByPartyOrganizationId}, extension_pending = ${next.extensionPending},
+      supervised = ${next.supervised}, overdue = ${next.overdue},
+      merged_into_case_id = ${input.command.action === 'merge' ? input.command.intoCaseId : sql`merged_into_case_id`},
+      dispatched_at = ${action === 'dispatch' ? sql`now()` : sql`dispatched_at`},
+      contacted_at = ${action === 'record_contact' ? sql`now()` : sql`contacted_at`},
+      replied_at = ${action === 'reply' ? sql`now()` : sql`replied_at`},
+      rated_at = ${action === 'rate' ? sql`now()` : sql`rated_at`},
+      closed_at = ${next.status === 'closed' || next.status === 'declined' || next.status === 'merged' ? sql`now()` : sql`closed_at`},
+      updated_at = now()
+    WHERE id = ${caseId}`);
+  const actorUserId = performer.kind === 'staff' ? performer.actor.userId : null;
+  const actorLabel = performer.kind === 'staff' ? performer.actor.displayName : performer.kind === 'resident' ? '居民' : '系统';
+  await tx.execute(sql`INSERT INTO case_events (city_id, case_id, action, from_status, to_status, actor_user_id, actor_label, note, attachments, details, is_public)
+    VALUES (${cityId}, ${caseId}, ${action}, ${snapshot.status}, ${next.status}, ${actorUserId}, ${actorLabel}, ${input.note ?? null},
+      ${JSON.stringify(input.attachments ?? [])}::jsonb, ${JSON.stringify(commandDetails(input.command))}::jsonb, ${publicActions.has(action)})`);
+  const audit =
+    performer.kind === 'staff'
+      ? auditOf(performer.actor, `case.${action}`, 'case', caseId, { from: snapshot.status, to: next.status })
+      : { cityId, actorUserId: null, actorName: performer.kind, action: `case.${action}`, resourceType: 'case', resourceId: caseId, outcome: 'success' as const,
+          ip: performer.kind === 'resident' ? performer.client.ip : null, userAgent: performer.kind === 'resident' ? performer.client.userAgent : null, details: { from: snapshot.status, to: next.status } };
+  await appendAudit(context.database, tx, audit);
+  await moveClocks(context.database, tx, caseId, action, next);
+  return { id: caseId, status: next.status, holderLevel: next.holderLevel, version };
 }
 
 /** Events the resident sees on the tracking page. */

@@ -11,6 +11,7 @@ import type { Crs } from '../geography/coordinates.ts';
 import type { Actor } from '../policy/actor.ts';
 import { authorize } from '../policy/authorize.ts';
 import { triageColor, type TriageColor } from './triage.ts';
+import { startIntakeClocks } from '../sla/sla-clocks.ts';
 
 export interface IntakeInput {
   channel: 'qr' | 'h5' | 'grid_worker' | 'hotline' | 'open311';
@@ -109,6 +110,7 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
       ? auditOf(actor, 'case.submit', 'case', id, { channel: input.channel })
       : { cityId: place.cityId, actorUserId: null, actorName: 'resident', action: 'case.submit', resourceType: 'case', resourceId: id, outcome: 'success' as const, ...client, details: { channel: input.channel } };
     await appendAudit(context.database, tx, audit);
+    await startIntakeClocks(context.database, tx, id);
     return { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
   });
 }

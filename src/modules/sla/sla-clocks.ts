@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Tx } from '../../db/client.ts';
+import type { CaseAction, CaseSnapshot } from '../cases/case-lifecycle.ts';
+import { clockDeadline, DEFAULT_SLA_RULE_SET, type CategoryOverrides, type ClockKind, type TriageColor } from './sla-policy.ts';
+import { chinaWorkingCalendar2025_2026 } from './working-calendar.ts';
+
+/** The working calendar every city uses until cities enter their own (working hours, holidays, 调休). */
+const calendar = chinaWorkingCalendar2025_2026();
+
+interface ClockContext {
+  cityId: number;
+  caseId: number;
+  color: TriageColor;
+  categoryOverrides: CategoryOverrides | null;
+}
+
+async function start(database: Database, tx: Tx, clock: ClockContext, kind: ClockKind, from: Date) {
+  const rules = clock.categoryOverrides ? { ...DEFAULT_SLA_RULE_SET, byCategory: { this: clock.categoryOverrides } } : DEFAULT_SLA_RULE_SET;
+  const dueAt = clockDeadline(calendar, rules, kind, clock.color, from, clock.categoryOverrides ? 'this' : undefined);
+  await tx.execute(sql`INSERT INTO sla_timers (city_id, case_id, kind, due_at) VALUES (${clock.cityId}, ${clock.caseId}, ${kind}, ${dueAt.toISOString()})`);
+  return dueAt;
+}
+
+async function stop(tx: Tx, caseId: number, kinds: ClockKind[] | 'all') {
+  await tx.execute(sql`UPDATE sla_timers SET cancelled_at = now() WHERE case_id = ${caseId} AND fired_at IS NULL AND cancelled_at IS NULL
+    ${kinds === 'all' ? sql`` : sql`AND kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`}`);
+}
+
+export async function clockContextOf(database: Database, tx: Tx, caseId: number): Promise<ClockContext> {
+  const [row] = await database.rows<{ city_id: number; triage_color: TriageColor; sla_overrides: unknown }>(
+    sql`SELECT c.city_id, c.triage_color, cc.sla_overrides FROM cases c LEFT JOIN case_categories cc ON cc.id = c.category_id WHERE c.id = ${caseId}`,
+    tx,
+  );
+  const overrides = typeof row.sla_overrides === 'string' ? JSON.parse(row.sla_overrides) : row.sla_overrides;
+  return { cityId: Number(row.city_id), caseId, color: row.triage_color, categoryOverrides: (overrides as CategoryOverrides | null) ?? null };
+}
+
+/** The dispatch clock starts when a case is collected. */
+export async function startIntakeClocks(database: Database, tx: Tx, caseId: number, now = new Date()) {
+  await start(database, tx, await clockContextOf(database, tx, caseId), 'dispatch', now);
+}
+
+/**
+ * Which clocks an action stops and starts (in the same transaction as the action):
+ * dispatch → contact + resolve; contact stops contact; summon → report-in; reply → callback; the end stops all.
+ */
+export async function moveClocks(database: Database, tx: Tx, caseId: number, action: CaseAction, next: CaseSnapshot, now = new Date()) {
+  const clock = () => clockContextOf(database, tx, caseId);
+  switch (action) {
+    case 'dispatch':
+      await stop(tx, caseId, ['dispatch']);
+      await start(database, tx, await clock(), 'contact', now);
+      await start(database, tx, await clock(), 'resolve', now);
+      return;
+    case 'record_contact':
+      return stop(tx, caseId, ['contact']);
+    case 'summon':
+      return void (await start(database, tx, await clock(), 'report_in', now));
+    case 'report_in':
+      if (next.summonses.every((s) => s.reportedIn)) await stop(tx, caseId, ['report_in']);
+      return;
+    case 'reply':
+      await stop(tx, caseId, ['resolve', 'report_in', 'contact']);
+      await start(database, tx, await clock(), 'callback', now);
+      return;
+    case 'callback':
+    case 'rate':
+      return stop(tx, caseId, ['callback']);
+    case 'return':
+    case 'reopen':
+      await stop(tx, caseId, 'all');
+      await start(database, tx, await clock(), 'dispatch', now);
+      return;
+    case 'close':
+    case 'decline':
+    case 'merge':
+      return stop(tx, caseId, 'all');
+    default:
+      return;
+  }
+}

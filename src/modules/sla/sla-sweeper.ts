@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../shared/errors.ts';
+import { applyCaseAction } from '../cases/case-action.command.ts';
+
+export interface SweepResult {
+  fired: number;
+}
+
+/**
+ * Fires due SLA clocks: 催办 (marks the case overdue) and, while a level above exists, escalates it one
+ * level. Each timer is taken with FOR UPDATE SKIP LOCKED and marked fired in the same transaction as
+ * its reminder, so with several server processes every reminder fires exactly once.
+ */
+export async function sweepDueTimers(context: AppContext, now = new Date(), batch = 100): Promise<SweepResult> {
+  let fired = 0;
+  for (;;) {
+    const firedThisRound = await context.database.db.transaction(async (tx) => {
+      const due = await context.database.rows<{ id: number; case_id: number; kind: string }>(
+        sql`SELECT id, case_id, kind FROM sla_timers WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ${now.toISOString()}
+            ORDER BY due_at LIMIT ${batch} FOR UPDATE SKIP LOCKED`,
+        tx,
+      );
+      for (const timer of due) {
+        await tx.execute(sql`UPDATE sla_timers SET fired_at = now() WHERE id = ${Number(timer.id)}`);
+        const caseId = Number(timer.case_id);
+        const note = `${timer.kind} clock ran out`;
+        // A case that moved on in the meantime simply refuses the reminder; the timer still counts as fired.
+        await tryAction(context, tx, caseId, { command: { action: 'remind' }, note });
+        if (timer.kind === 'contact' || timer.kind === 'resolve') await tryAction(context, tx, caseId, { command: { action: 'escalate' }, note });
+      }
+      return due.length;
+    });
+    fired += firedThisRound;
+    if (firedThisRound < batch) return { fired };
+  }
+}
+
+async function tryAction(context: AppContext, tx: Parameters<typeof applyCaseAction>[1], caseId: number, input: Parameters<typeof applyCaseAction>[4]) {
+  await tx.execute(sql`SAVEPOINT sla_action`);
+  try {
+    await applyCaseAction(context, tx, { kind: 'system' }, caseId, input);
+    await tx.execute(sql`RELEASE SAVEPOINT sla_action`);
+  } catch (error) {
+    await tx.execute(sql`ROLLBACK TO SAVEPOINT sla_action`);
+    if (!(error instanceof AppError)) throw error;
+  }
+}
+
+/** The in-process loop: a sweep that finds nothing costs one indexed query. */
+export function startSlaSweeper(context: AppContext, intervalMs = 250, onError: (error: unknown) => void = () => undefined) {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await sweepDueTimers(context);
+    } catch (error) {
+      onError(error);
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
