@@ -11,7 +11,7 @@ import type { Crs } from '../geography/coordinates.ts';
 import type { Actor } from '../policy/actor.ts';
 import { authorize } from '../policy/authorize.ts';
 import { triageColor, type TriageColor } from './triage.ts';
-import { startIntakeClocks } from '../sla/sla-clocks.ts';
+import { startClock } from '../sla/sla-clocks.ts';
 
 export interface IntakeInput {
   channel: 'qr' | 'h5' | 'grid_worker' | 'hotline' | 'open311';
@@ -86,8 +86,8 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
   }
   const place = await resolvePlace(context, input, actor?.cityId ?? null);
   if (actor) authorize(actor, 'case', 'create', { cityId: place.cityId, regionPath: place.regionPath });
-  const [category] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown }>(
-    sql`SELECT id, default_color, raise_keywords FROM case_categories WHERE city_id = ${place.cityId} AND code = ${input.categoryCode} AND active`,
+  const [category] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown; sla_overrides: unknown }>(
+    sql`SELECT id, default_color, raise_keywords, sla_overrides FROM case_categories WHERE city_id = ${place.cityId} AND code = ${input.categoryCode} AND active`,
   );
   if (!category) throw new AppError('validation_failed', `Unknown category ${input.categoryCode}`);
   const keywords = (typeof category.raise_keywords === 'string' ? JSON.parse(category.raise_keywords) : category.raise_keywords) as Partial<Record<TriageColor, string[]>>;
@@ -110,7 +110,9 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
       ? auditOf(actor, 'case.submit', 'case', id, { channel: input.channel })
       : { cityId: place.cityId, actorUserId: null, actorName: 'resident', action: 'case.submit', resourceType: 'case', resourceId: id, outcome: 'success' as const, ...client, details: { channel: input.channel } };
     await appendAudit(context.database, tx, audit);
-    await startIntakeClocks(context.database, tx, id);
+    // The dispatch clock starts when the case is collected.
+    const slaOverrides = typeof category.sla_overrides === 'string' ? JSON.parse(category.sla_overrides) : category.sla_overrides;
+    await startClock(tx, { cityId: place.cityId, caseId: id, color: triage.color, categoryOverrides: slaOverrides ?? null }, 'dispatch', new Date());
     return { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
   });
 }

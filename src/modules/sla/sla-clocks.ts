@@ -7,14 +7,14 @@ import { chinaWorkingCalendar2025_2026 } from './working-calendar.ts';
 /** The working calendar every city uses until cities enter their own (working hours, holidays, 调休). */
 const calendar = chinaWorkingCalendar2025_2026();
 
-interface ClockContext {
+export interface ClockContext {
   cityId: number;
   caseId: number;
   color: TriageColor;
   categoryOverrides: CategoryOverrides | null;
 }
 
-async function start(database: Database, tx: Tx, clock: ClockContext, kind: ClockKind, from: Date) {
+export async function startClock(tx: Tx, clock: ClockContext, kind: ClockKind, from: Date) {
   const rules = clock.categoryOverrides ? { ...DEFAULT_SLA_RULE_SET, byCategory: { this: clock.categoryOverrides } } : DEFAULT_SLA_RULE_SET;
   const dueAt = clockDeadline(calendar, rules, kind, clock.color, from, clock.categoryOverrides ? 'this' : undefined);
   await tx.execute(sql`INSERT INTO sla_timers (city_id, case_id, kind, due_at) VALUES (${clock.cityId}, ${clock.caseId}, ${kind}, ${dueAt.toISOString()})`);
@@ -35,33 +35,30 @@ export async function clockContextOf(database: Database, tx: Tx, caseId: number)
   return { cityId: Number(row.city_id), caseId, color: row.triage_color, categoryOverrides: (overrides as CategoryOverrides | null) ?? null };
 }
 
-/** The dispatch clock starts when a case is collected. */
-export async function startIntakeClocks(database: Database, tx: Tx, caseId: number, now = new Date()) {
-  await start(database, tx, await clockContextOf(database, tx, caseId), 'dispatch', now);
-}
-
 /**
  * Which clocks an action stops and starts (in the same transaction as the action):
  * dispatch → contact + resolve; contact stops contact; summon → report-in; reply → callback; the end stops all.
  */
 export async function moveClocks(database: Database, tx: Tx, caseId: number, action: CaseAction, next: CaseSnapshot, now = new Date()) {
-  const clock = () => clockContextOf(database, tx, caseId);
+  // Read the case's colour and category at most once, and only for actions that start a clock.
+  let loaded: Promise<ClockContext> | null = null;
+  const clock = () => (loaded ??= clockContextOf(database, tx, caseId));
   switch (action) {
     case 'dispatch':
       await stop(tx, caseId, ['dispatch']);
-      await start(database, tx, await clock(), 'contact', now);
-      await start(database, tx, await clock(), 'resolve', now);
+      await startClock(tx, await clock(), 'contact', now);
+      await startClock(tx, await clock(), 'resolve', now);
       return;
     case 'record_contact':
       return stop(tx, caseId, ['contact']);
     case 'summon':
-      return void (await start(database, tx, await clock(), 'report_in', now));
+      return void (await startClock(tx, await clock(), 'report_in', now));
     case 'report_in':
       if (next.summonses.every((s) => s.reportedIn)) await stop(tx, caseId, ['report_in']);
       return;
     case 'reply':
       await stop(tx, caseId, ['resolve', 'report_in', 'contact']);
-      await start(database, tx, await clock(), 'callback', now);
+      await startClock(tx, await clock(), 'callback', now);
       return;
     case 'callback':
     case 'rate':
@@ -69,7 +66,7 @@ export async function moveClocks(database: Database, tx: Tx, caseId: number, act
     case 'return':
     case 'reopen':
       await stop(tx, caseId, 'all');
-      await start(database, tx, await clock(), 'dispatch', now);
+      await startClock(tx, await clock(), 'dispatch', now);
       return;
     case 'close':
     case 'decline':

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../shared/random.ts';
 import {
   CHINA_2025_2026_HOLIDAYS,
   WorkingCalendar,
@@ -14,16 +15,7 @@ const cal = chinaWorkingCalendar2025_2026();
 const plain = new WorkingCalendar();
 
 /** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Independent reference: walk minute by minute (start must be minute-aligned; intervals are minute-aligned). */
 function naiveAdd(c: WorkingCalendar, start: Date, minutes: number): Date {
