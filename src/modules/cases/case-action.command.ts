@@ -45,7 +45,7 @@ interface CaseRow {
   region_path: string;
   reopen_count: number;
   rating_resolved: boolean | null;
-  rating_satisfaction: CaseSnapshot['rating'] extends infer R ? (R extends { satisfaction: infer S } ? S : never) | null : never;
+  rating_satisfaction: NonNullable<CaseSnapshot['rating']>['satisfaction'] | null;
   claimed_by_party_organization_id: number | null;
   extension_pending: boolean;
   supervised: boolean;
