@@ -1,7 +1,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// Staff console (web/) — built into web/dist, served by the Fastify server with SPA fallback.
+// Three apps built into web/dist and served by Fastify with per-app SPA fallback (src/http/app.ts):
+// the staff console (index.html), the resident QR pages (resident.html: /r/…, /t/…) and the grid worker app (worker.html: /w/…).
 export default defineConfig({
   root: 'web',
   base: '/',
@@ -10,6 +11,9 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1600,
+    rollupOptions: {
+      input: { console: 'web/index.html', resident: 'web/resident.html', worker: 'web/worker.html' },
+    },
   },
   server: {
     proxy: {

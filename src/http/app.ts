@@ -75,7 +75,15 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
       return reply.status(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
     }
     reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
-    return reply.type('text/html').sendFile('index.html');
+    return reply.type('text/html').sendFile(pageFor(request.url));
   });
   return app;
+}
+
+/** Which single-page app serves a browser URL: resident QR pages, the grid worker app, or the staff console. */
+export function pageFor(url: string): string {
+  const pathname = url.split('?')[0];
+  if (/^\/(r|t)(\/|$)/.test(pathname)) return 'resident.html';
+  if (/^\/w(\/|$)/.test(pathname)) return 'worker.html';
+  return 'index.html';
 }

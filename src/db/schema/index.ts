@@ -3,3 +3,4 @@ export * from './party.ts';
 export * from './people.ts';
 export * from './access.ts';
 export * from './cases.ts';
+export * from './delivery.ts';
