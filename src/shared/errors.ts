@@ -19,6 +19,8 @@ export const errorCodes = {
   role_conflict: 409,
   invalid_transition: 409,
   version_conflict: 409,
+  idempotency_in_progress: 409,
+  idempotency_key_reused: 422,
   location_required: 422,
   weak_password: 422,
   import_invalid: 422,
