@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../shared/errors.ts';
 import { maskName, maskPhone } from '../../shared/personal-data.ts';
-import type { Actor } from '../policy/actor.ts';
+import type { Actor, ScopedRecord } from '../policy/actor.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 
@@ -53,6 +53,14 @@ async function summonedDepartments(context: AppContext, caseId: number) {
     FROM case_summonses s JOIN units u ON u.id = s.department_id WHERE s.case_id = ${caseId} ORDER BY s.id`);
 }
 
+/** What the actor may do on one case, from the policies (the console and the grid worker app show buttons from this). */
+export const caseAbilities = (actor: Actor, record: ScopedRecord) => ({
+  dispatch: can(actor, 'case', 'dispatch', record),
+  handle: can(actor, 'case', 'handle', record),
+  supervise: can(actor, 'case', 'supervise', record),
+  answerSummons: can(actor, 'case', 'answer_summons', record),
+});
+
 export async function caseDetail(context: AppContext, actor: Actor, id: number) {
   const [row] = await context.database.rows<Record<string, unknown>>(sql`${caseSelect} WHERE c.id = ${id}`);
   if (!row) throw notFound('Case');
@@ -86,12 +94,7 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
       attachments: typeof e.attachments === 'string' ? JSON.parse(e.attachments) : e.attachments,
       at: new Date(e.at as string).toISOString(),
     })),
-    abilities: {
-      dispatch: can(actor, 'case', 'dispatch', record),
-      handle: can(actor, 'case', 'handle', record),
-      supervise: can(actor, 'case', 'supervise', record),
-      answerSummons: can(actor, 'case', 'answer_summons', record),
-    },
+    abilities: caseAbilities(actor, record),
   };
 }
 
