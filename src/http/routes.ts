@@ -10,6 +10,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { importRoutes } from '../modules/imports/import.routes.ts';
 import { caseRoutes } from '../modules/cases/cases.routes.ts';
 import { caseBoardRoutes } from '../modules/cases/case-board.routes.ts';
+import { caseInboxRoutes } from '../modules/cases/case-inbox.routes.ts';
 import { open311Routes } from '../modules/open311/open311.routes.ts';
 import { photoRoutes } from '../modules/photos/photos.routes.ts';
 import { realtimeRoutes } from '../modules/realtime/realtime.routes.ts';
@@ -18,4 +19,4 @@ import { notificationRoutes } from '../modules/notifications/notifications.route
 
 /** Every module's routes, registered in this order. */
 export const routeModules: Array<(app: App, context: AppContext) => void> = [authRoutes, regionRoutes, geographyRoutes, peopleRoutes, partyRoutes, unitRoutes, userRoutes, auditRoutes, importRoutes, caseRoutes,
-  caseBoardRoutes, realtimeRoutes, taskRoutes, photoRoutes, notificationRoutes, open311Routes];
+  caseBoardRoutes, caseInboxRoutes, realtimeRoutes, taskRoutes, photoRoutes, notificationRoutes, open311Routes];
