@@ -63,7 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL ?? 'info',
     demoPassword: env.CIVICGRID_DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD,
     bodyLimitBytes: intFromEnv(env.CIVICGRID_BODY_LIMIT_BYTES, 1024 * 1024),
-    intakeLimitPerClient: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_INTAKE_LIMIT_PER_CLIENT, 10),
+    intakeLimitPerClient: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_INTAKE_LIMIT_PER_CLIENT, 20),
     intakeLimitPerPlace: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_INTAKE_LIMIT_PER_PLACE, 30),
     intakeLimitWindowSeconds: intFromEnv(env.CIVICGRID_INTAKE_LIMIT_WINDOW_SECONDS, 600),
     demoOpen311Key: env.CIVICGRID_DEMO_OPEN311_KEY || 'civicgrid-demo-open311-key',

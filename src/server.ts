@@ -8,6 +8,10 @@ import { buildApp } from './http/app.ts';
 import { PersonalDataCipher } from './shared/personal-data.ts';
 import { resolveDataKey } from './shared/data-key.ts';
 import { startSlaSweeper } from './modules/sla/sla-sweeper.ts';
+import { startDeliveryWorker } from './modules/notifications/delivery.worker.ts';
+import { inAppAdapter, loggingAdapter } from './modules/notifications/delivery-adapters.ts';
+import { pruneIdempotencyKeys } from './http/idempotency.ts';
+import { pruneRateLimitCounters } from './shared/rate-limit.ts';
 
 /** Opens the database (PGlite in `dataDir` unless DATABASE_URL is set) and applies migrations. */
 export async function createContext(config: Config): Promise<AppContext> {
@@ -33,9 +37,20 @@ export async function startServer(context: AppContext) {
   const app = await buildApp(context, { logger: { level: context.config.logLevel } });
   await app.listen({ port: context.config.port, host: context.config.host });
   const stopSweeper = startSlaSweeper(context, 250, (error) => logger.error({ err: error }, 'SLA sweep failed'));
+  const stopDelivery = startDeliveryWorker(context, [inAppAdapter(context), loggingAdapter('sms', logger), loggingAdapter('wechat', logger)], 500, (error) =>
+    logger.error({ err: error }, 'notification delivery failed'),
+  );
+  // Housekeeping: idempotency keys and rate-limit windows are only useful for a day.
+  const housekeeping = setInterval(() => {
+    const now = new Date();
+    Promise.all([pruneIdempotencyKeys(context, now), pruneRateLimitCounters(context, new Date(now.getTime() - 86_400_000))]).catch((error) => logger.error({ err: error }, 'housekeeping failed'));
+  }, 10 * 60_000);
+  housekeeping.unref();
   logger.info(`CivicGrid listening on http://localhost:${context.config.port} (${context.database.engine})`);
   const stop = async () => {
     stopSweeper();
+    stopDelivery();
+    clearInterval(housekeeping);
     await app.close();
     await context.database.close();
     process.exit(0);

@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.ts';
 import { errorBody } from '../shared/errors.ts';
 import { installErrorHandling } from './errors.ts';
+import { installIdempotency } from './idempotency.ts';
 import { validatorCompiler } from './validation.ts';
 import type { App } from './types.ts';
 import { routeModules } from './routes.ts';
@@ -64,6 +65,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
     demo: context.config.demo,
   }));
 
+  installIdempotency(app, context);
   for (const register of routeModules) register(app, context);
 
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));

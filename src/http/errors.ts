@@ -4,7 +4,11 @@ import { AppError, errorBody } from '../shared/errors.ts';
 /** Maps every failure to `{ error: { code, message, details } }`; only genuine bugs become 500. */
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError & { validation?: unknown[]; code?: string }, request, reply) => {
-    if (error instanceof AppError) return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+    if (error instanceof AppError) {
+      const retryAfter = (error.details as { retryAfterSeconds?: number } | null)?.retryAfterSeconds;
+      if (error.code === 'rate_limited' && retryAfter) reply.header('Retry-After', String(retryAfter));
+      return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+    }
     if (error.validation) {
       const details = (error.validation as Array<{ instancePath?: string; message?: string; params?: unknown; keyword?: string }>).map((issue) => ({
         path: `${(error as { validationContext?: string }).validationContext ?? ''}${issue.instancePath ?? ''}`,

@@ -25,6 +25,8 @@ declare module 'fastify' {
 export async function authenticate(context: AppContext, request: FastifyRequest, options: { allowMfaPending?: boolean } = {}): Promise<Actor> {
   const token = request.cookies?.[SESSION_COOKIE];
   if (!token) throw new AppError('unauthenticated', 'Please log in');
+  // Already resolved for this request (the Idempotency-Key layer scopes keys by user).
+  if (request.actor && (!request.mfaPending || options.allowMfaPending)) return request.actor;
   const resolved = await resolveSession(context, token, clientOf(request));
   if (resolved.mfaPending && !options.allowMfaPending) {
     throw new AppError('mfa_enrolment_required', 'Administrators must set up an authenticator app (TOTP) before continuing');

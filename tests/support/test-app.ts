@@ -18,7 +18,8 @@ export interface TestApp {
 
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test' }, { requireAdminTotp: false, dataKey: TEST_DATA_KEY, ...overrides });
+  // Intake rate limits are off unless a test turns them on (tests/api/intake-limits.test.ts).
+  const config = loadConfig({ NODE_ENV: 'test', CIVICGRID_INTAKE_RATE_LIMIT: 'off' }, { requireAdminTotp: false, dataKey: TEST_DATA_KEY, ...overrides });
   const context: AppContext = { config, database, cipher: new PersonalDataCipher(TEST_DATA_KEY) };
   const app = await buildApp(context);
   await app.ready();

@@ -68,6 +68,8 @@ export const idempotencyKeys = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     state: text('state', { enum: ['running', 'done'] }).notNull().default('running'),
+    /** Random id of the execution that holds the key: a takeover after a crash gets a new one, and only the holder may finish it. */
+    owner: text('owner').notNull().default(''),
     responseStatus: integer('response_status'),
     responseHeaders: jsonb('response_headers'),
     responseBody: text('response_body'),

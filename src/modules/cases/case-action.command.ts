@@ -7,6 +7,7 @@ import { auditOf, type ClientInfo } from '../auth/auth.service.ts';
 import type { Actor } from '../policy/actor.ts';
 import { can } from '../policy/authorize.ts';
 import { moveClocks } from '../sla/sla-clocks.ts';
+import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
 import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type HolderLevel, type CaseStatus } from './case-lifecycle.ts';
 
 /** Which policy action of the `case` resource each lifecycle action needs. */
@@ -31,13 +32,37 @@ const policyActionOf: Record<CaseAction, 'dispatch' | 'handle' | 'supervise' | '
   department_return: 'answer_summons',
   rate: 'system',
   remind: 'system',
+  reclassify: 'dispatch',
 };
+
+/** How high each place in the tree sits: a case held at a level is handled there or above (处置 within the level's authority). */
+const levelRank: Record<string, number> = { building: 0, grid: 0, compound: 1, community: 1, street: 2, district: 3, city: 4 };
+const holderRank: Record<HolderLevel, number> = { grid: 0, community: 1, street: 2 };
+const handleRoles = new Set(['grid_worker', 'grid_head', 'dispatcher', 'street_officer']);
+
+/** May this actor work a case held at `holderLevel`? Only with a handling role on a node at that level or above, over the case. */
+export function actsAtHolderLevel(actor: Actor, regionPath: string, holderLevel: HolderLevel): boolean {
+  return actor.grants.some(
+    (g) => handleRoles.has(g.role) && g.regionPath !== null && regionPath.startsWith(g.regionPath) && (levelRank[g.regionLevel ?? 'grid'] ?? 0) >= holderRank[holderLevel],
+  );
+}
+
+/** Optional hooks a caller runs inside the action's transaction (the Idempotency-Key layer stores its answer there). */
+export interface TransactionHooks<T> {
+  beforeCommit?: (tx: Tx, result: T) => Promise<void>;
+}
 
 /** Actions the resident takes on the tracking page (by token) and the SLA sweeper takes by itself. */
 export const residentActions: readonly CaseAction[] = ['rate', 'reopen'];
 
 interface CaseRow {
   id: number;
+  number: string;
+  title: string;
+  tracking_token: string;
+  grid_id: number | null;
+  reporter_phone: string | null;
+  reporter_consent: boolean;
   city_id: number;
   status: CaseStatus;
   holder_level: HolderLevel;
@@ -90,10 +115,14 @@ export type Performer = { kind: 'staff'; actor: Actor } | { kind: 'resident'; cl
  * transition table, then write the new state, its side records, the event and the audit record in
  * the same transaction.
  */
-export async function performCaseAction(context: AppContext, performer: Performer, caseId: number, input: ActionInput) {
+export async function performCaseAction(context: AppContext, performer: Performer, caseId: number, input: ActionInput, hooks: TransactionHooks<ActionResult> = {}) {
   const action = input.command.action;
   try {
-    return await context.database.db.transaction((tx) => applyCaseAction(context, tx, performer, caseId, input));
+    return await context.database.db.transaction(async (tx) => {
+      const result = await applyCaseAction(context, tx, performer, caseId, input);
+      await hooks.beforeCommit?.(tx, result);
+      return result;
+    });
   } catch (error) {
     if (error instanceof AppError && error.code === 'forbidden' && performer.kind === 'staff') {
       await appendAuditAlone(context.database, { ...auditOf(performer.actor, `case.${action}`, 'case', caseId), outcome: 'failure' });
@@ -103,7 +132,14 @@ export async function performCaseAction(context: AppContext, performer: Performe
 }
 
 /** The action inside a caller's transaction (the SLA sweeper fires reminders this way, atomically with the timer). */
-export async function applyCaseAction(context: AppContext, tx: Tx, performer: Performer, caseId: number, input: ActionInput) {
+export interface ActionResult {
+  id: number;
+  status: CaseStatus;
+  holderLevel: HolderLevel;
+  version: number;
+}
+
+export async function applyCaseAction(context: AppContext, tx: Tx, performer: Performer, caseId: number, input: ActionInput): Promise<ActionResult> {
   const action = input.command.action;
   const { row, snapshot, summonedDepartmentIds } = await loadForUpdate(context, tx, caseId);
   const cityId = Number(row.city_id);
@@ -115,6 +151,9 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
     if ('departmentId' in input.command && !performer.actor.grants.some((g) => g.role === 'department_staff' && g.unitId === (input.command as { departmentId: number }).departmentId)) {
       throw new AppError('forbidden', 'You can only answer a summons for your own department');
     }
+    if (policyActionOf[action] === 'handle' && !actsAtHolderLevel(performer.actor, row.region_path, row.holder_level)) {
+      throw new AppError('forbidden', `The case is held at ${row.holder_level} level: it is handled there or above`, { holderLevel: row.holder_level });
+    }
   } else if (performer.kind === 'resident' && !residentActions.includes(action)) {
     throw new AppError('forbidden', 'Residents may only rate or reopen their case');
   }
@@ -124,7 +163,7 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
   const result = transition(snapshot, input.command);
   if (!result.ok) throw new AppError('invalid_transition', result.reason, { status: snapshot.status, action });
   const next = result.next;
-  await applySideRecords(context, tx, performer, caseId, cityId, input);
+  const side = await applySideRecords(context, tx, performer, caseId, cityId, row, input);
   const version = Number(row.version) + 1;
   await tx.execute(sql`UPDATE cases SET status = ${next.status}, holder_level = ${next.holderLevel}, version = ${version}, reopen_count = ${next.reopenCount},
       rating_resolved = ${next.rating?.resolved ?? null}, rating_satisfaction = ${next.rating?.satisfaction ?? null},
@@ -132,6 +171,8 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
       claimed_by_party_organization_id = ${next.claimedByPartyOrganizationId}, extension_pending = ${next.extensionPending},
       supervised = ${next.supervised}, overdue = ${next.overdue},
       merged_into_case_id = ${input.command.action === 'merge' ? input.command.intoCaseId : sql`merged_into_case_id`},
+      closed_by_party_organization_id = ${input.command.action === 'close' && input.command.partyOrganizationId ? input.command.partyOrganizationId : sql`closed_by_party_organization_id`},
+      triage_color = ${input.command.action === 'reclassify' ? input.command.color : sql`triage_color`},
       dispatched_at = ${action === 'dispatch' ? sql`now()` : sql`dispatched_at`},
       contacted_at = ${action === 'record_contact' ? sql`now()` : sql`contacted_at`},
       replied_at = ${action === 'reply' ? sql`now()` : sql`replied_at`},
@@ -141,9 +182,17 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
     WHERE id = ${caseId}`);
   const actorUserId = performer.kind === 'staff' ? performer.actor.userId : null;
   const actorLabel = performer.kind === 'staff' ? performer.actor.displayName : performer.kind === 'resident' ? '居民' : '系统';
-  await tx.execute(sql`INSERT INTO case_events (city_id, case_id, action, from_status, to_status, actor_user_id, actor_label, note, attachments, details, is_public)
+  const [event] = await context.database.rows<{ id: number }>(sql`INSERT INTO case_events (city_id, case_id, action, from_status, to_status, actor_user_id, actor_label, note, attachments, details, is_public)
     VALUES (${cityId}, ${caseId}, ${action}, ${snapshot.status}, ${next.status}, ${actorUserId}, ${actorLabel}, ${input.note ?? null},
-      ${JSON.stringify(input.attachments ?? [])}::jsonb, ${JSON.stringify(commandDetails(input.command))}::jsonb, ${publicActions.has(action)})`);
+      ${JSON.stringify(input.attachments ?? [])}::jsonb, ${JSON.stringify({ ...commandDetails(input.command), ...side.details })}::jsonb, ${publicActions.has(action)})
+    RETURNING id`, tx);
+  await enqueueCaseNotifications(context, tx, {
+    cityId, caseId, eventId: Number(event.id), action, caseNumber: row.number, title: row.title, regionPath: row.region_path, holderLevel: next.holderLevel,
+    departmentIds: input.command.action === 'summon' ? [...new Set(input.command.departmentIds)] : undefined,
+    assigneeUserIds: side.assigneeUserIds,
+    residentPhone: row.reporter_consent ? row.reporter_phone : null,
+    trackingToken: row.tracking_token,
+  });
   const audit =
     performer.kind === 'staff'
       ? auditOf(performer.actor, `case.${action}`, 'case', caseId, { from: snapshot.status, to: next.status })
@@ -162,10 +211,33 @@ function commandDetails(command: CaseCommand): Record<string, unknown> {
   return rest;
 }
 
-async function applySideRecords(context: AppContext, tx: Tx, performer: Performer, caseId: number, cityId: number, input: ActionInput) {
+interface SideEffects {
+  assigneeUserIds?: number[];
+  /** Extra facts kept on the event (e.g. the tasks created, the colour before a change). */
+  details?: Record<string, unknown>;
+}
+
+/** Actions after which the grid workers' tasks on the case are finished (handed up, back, or answered). */
+const endsTasks = new Set<CaseAction>(['escalate', 'return', 'reply', 'close', 'decline', 'merge']);
+
+async function applySideRecords(context: AppContext, tx: Tx, performer: Performer, caseId: number, cityId: number, row: CaseRow, input: ActionInput): Promise<SideEffects> {
   const command = input.command;
   const userId = performer.kind === 'staff' ? performer.actor.userId : null;
+  if (endsTasks.has(command.action)) {
+    await tx.execute(sql`UPDATE case_tasks SET status = 'done', done_at = now() WHERE case_id = ${caseId} AND status = 'open'`);
+  }
   switch (command.action) {
+    case 'dispatch':
+      return createTasks(context, tx, performer, caseId, cityId, row, command.tasks);
+    case 'record_contact':
+      await tx.execute(sql`UPDATE case_tasks SET contacted_at = now() WHERE case_id = ${caseId} AND status = 'open' AND contacted_at IS NULL`);
+      return {};
+    case 'reclassify':
+      return { details: { fromColor: (await context.database.rows<{ triage_color: string }>(sql`SELECT triage_color FROM cases WHERE id = ${caseId}`, tx))[0].triage_color } };
+    case 'close': {
+      if (command.partyOrganizationId) await requirePartyOrganization(context, tx, cityId, command.partyOrganizationId);
+      return {};
+    }
     case 'summon': {
       const ids = [...new Set(command.departmentIds)];
       const departments = await context.database.rows<{ id: number }>(
@@ -176,29 +248,71 @@ async function applySideRecords(context: AppContext, tx: Tx, performer: Performe
       for (const departmentId of ids) {
         await tx.execute(sql`INSERT INTO case_summonses (city_id, case_id, department_id, summoned_by) VALUES (${cityId}, ${caseId}, ${departmentId}, ${userId})`);
       }
-      return;
+      return {};
     }
     case 'report_in':
       await tx.execute(sql`UPDATE case_summonses SET reported_in_at = now() WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL`);
-      return;
+      return {};
     case 'department_reply':
       await tx.execute(sql`UPDATE case_summonses SET replied_at = now(), reply = ${input.note ?? null} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL`);
-      return;
+      return {};
     case 'department_return':
       await tx.execute(sql`UPDATE case_summonses SET returned_at = now(), return_reason = ${command.reason} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL`);
-      return;
+      return {};
     case 'merge': {
       const [target] = await context.database.rows<{ city_id: number; status: string }>(sql`SELECT city_id, status FROM cases WHERE id = ${command.intoCaseId}`, tx);
       if (!target || Number(target.city_id) !== cityId || command.intoCaseId === caseId) throw new AppError('validation_failed', 'Merge into another case of the same city');
       if (['merged', 'declined'].includes(target.status)) throw new AppError('validation_failed', 'Cannot merge into a declined or merged case');
-      return;
+      return {};
     }
-    case 'claim': {
-      const [organization] = await context.database.rows<{ city_id: number }>(sql`SELECT city_id FROM party_organizations WHERE id = ${command.partyOrganizationId}`, tx);
-      if (!organization || Number(organization.city_id) !== cityId) throw new AppError('validation_failed', 'Unknown party organisation');
-      return;
-    }
+    case 'claim':
+      await requirePartyOrganization(context, tx, cityId, command.partyOrganizationId);
+      return {};
     default:
-      return;
+      return {};
   }
+}
+
+async function requirePartyOrganization(context: AppContext, tx: Tx, cityId: number, partyOrganizationId: number) {
+  const [organization] = await context.database.rows<{ city_id: number }>(sql`SELECT city_id FROM party_organizations WHERE id = ${partyOrganizationId}`, tx);
+  if (!organization || Number(organization.city_id) !== cityId) throw new AppError('validation_failed', 'Unknown party organisation');
+}
+
+/**
+ * Dispatch splits the case into tasks, one per grid worker. Each task's grid must lie in the case's
+ * community and within the dispatcher's reach; its assignee must work that grid. Without tasks, the
+ * case's own grid gets one task for its suggested grid worker (fewest open tasks).
+ */
+async function createTasks(context: AppContext, tx: Tx, performer: Performer, caseId: number, cityId: number, row: CaseRow, requested: Array<{ gridId?: number; assigneeUserId?: number; instructions?: string }> | undefined): Promise<SideEffects> {
+  const caseGridId = row.grid_id === null ? null : Number(row.grid_id);
+  const wanted = requested ?? [{}];
+  const created: Array<{ gridId: number; assigneeUserId: number | null }> = [];
+  for (const task of wanted) {
+    const gridId = task.gridId ?? caseGridId;
+    if (gridId === null) throw new AppError('validation_failed', 'Name the grid of each task');
+    const [grid] = await context.database.rows<{ path: string; city_id: number; level: string }>(sql`SELECT path, city_id, level FROM region_nodes WHERE id = ${gridId} AND valid_to IS NULL`, tx);
+    if (!grid || grid.level !== 'grid' || Number(grid.city_id) !== cityId) throw new AppError('validation_failed', `Unknown grid ${gridId}`);
+    if (performer.kind === 'staff' && !can(performer.actor, 'case', 'dispatch', { cityId, regionPath: grid.path })) {
+      throw new AppError('forbidden', 'A task can only go to a grid you dispatch for');
+    }
+    // Split within the case's community: its path shares everything above the grid level.
+    const gridParts = grid.path.split('/').filter(Boolean);
+    if (gridParts.length < 2 || !row.region_path.startsWith(`/${gridParts.slice(0, -1).join('/')}/`)) {
+      throw new AppError('validation_failed', 'Tasks go to grids of the case\'s own community');
+    }
+    let assignee = task.assigneeUserId ?? null;
+    if (assignee !== null) {
+      const [works] = await context.database.rows(sql`SELECT 1 FROM role_assignments WHERE user_id = ${assignee} AND region_node_id = ${gridId} AND role IN ('grid_worker', 'grid_head') LIMIT 1`, tx);
+      if (!works) throw new AppError('validation_failed', 'The assignee does not work that grid');
+    } else {
+      const [suggested] = await context.database.rows<{ user_id: number }>(sql`
+        SELECT ra.user_id FROM role_assignments ra JOIN users u ON u.id = ra.user_id AND u.status = 'active'
+        WHERE ra.region_node_id = ${gridId} AND ra.role = 'grid_worker'
+        ORDER BY (SELECT count(*) FROM case_tasks t WHERE t.assignee_user_id = ra.user_id AND t.status = 'open'), ra.user_id LIMIT 1`, tx);
+      assignee = suggested ? Number(suggested.user_id) : null;
+    }
+    await tx.execute(sql`INSERT INTO case_tasks (city_id, case_id, grid_id, assignee_user_id, instructions) VALUES (${cityId}, ${caseId}, ${gridId}, ${assignee}, ${task.instructions ?? null})`);
+    created.push({ gridId, assigneeUserId: assignee });
+  }
+  return { assigneeUserIds: [...new Set(created.flatMap((t) => (t.assigneeUserId === null ? [] : [t.assigneeUserId])))], details: { tasks: created } };
 }

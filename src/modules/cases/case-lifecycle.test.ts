@@ -13,10 +13,10 @@ import {
 
 /** Written out by hand, independently of `allowedFrom`: which actions each state accepts. */
 const expected: Record<CaseStatus, CaseAction[]> = {
-  submitted: ['dispatch', 'decline', 'merge', 'supervise', 'remind', 'claim'],
-  dispatched: ['merge', 'record_contact', 'escalate', 'return', 'request_extension', 'decide_extension', 'supervise', 'remind', 'claim'],
-  in_progress: ['escalate', 'summon', 'return', 'request_extension', 'decide_extension', 'supervise', 'remind', 'claim', 'reply'],
-  summoned: ['report_in', 'department_reply', 'department_return', 'request_extension', 'decide_extension', 'supervise', 'remind', 'claim', 'reply'],
+  submitted: ['dispatch', 'decline', 'merge', 'supervise', 'remind', 'claim', 'reclassify'],
+  dispatched: ['merge', 'record_contact', 'escalate', 'return', 'request_extension', 'decide_extension', 'supervise', 'remind', 'claim', 'reclassify'],
+  in_progress: ['escalate', 'summon', 'return', 'request_extension', 'decide_extension', 'supervise', 'remind', 'claim', 'reply', 'reclassify'],
+  summoned: ['report_in', 'department_reply', 'department_return', 'request_extension', 'decide_extension', 'supervise', 'remind', 'claim', 'reply', 'reclassify'],
   replied: ['supervise', 'remind', 'callback', 'rate', 'close'],
   called_back: ['supervise', 'rate', 'close'],
   rated: ['supervise', 'reopen', 'close'],
@@ -50,6 +50,7 @@ function ready(status: CaseStatus, action: CaseAction): { snapshot: CaseSnapshot
     case 'rate': return { snapshot, command: { action, resolved: true, satisfaction: 'satisfied' } };
     case 'reopen': return { snapshot: { ...snapshot, rating: { resolved: false, satisfaction: 'dissatisfied' } }, command: { action } };
     case 'close': return { snapshot, command: { action } };
+    case 'reclassify': return { snapshot, command: { action, color: 'red', reason: '燃气味' } };
   }
 }
 
@@ -133,6 +134,7 @@ describe('case lifecycle: where each action leads and what its guards refuse', (
     expect(transition(c, { action: 'decide_extension', approved: true }).ok).toBe(false);
     expect(transition(c, { action: 'decline', reason: 'x' }).ok).toBe(false);
     expect(transition({ ...c, status: 'submitted' }, { action: 'decline', reason: ' ' }).ok).toBe(false);
+    expect(transition(c, { action: 'reclassify', color: 'red', reason: ' ' }).ok).toBe(false);
   });
 
   it('never mutates the snapshot it was given', () => {

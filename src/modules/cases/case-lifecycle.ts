@@ -43,6 +43,7 @@ export const caseActions = [
   'rate',
   'reopen',
   'close',
+  'reclassify',
 ] as const;
 export type CaseAction = (typeof caseActions)[number];
 
@@ -67,7 +68,8 @@ export interface CaseSnapshot {
 }
 
 export type CaseCommand =
-  | { action: 'dispatch' }
+  | { action: 'dispatch'; tasks?: Array<{ gridId?: number; assigneeUserId?: number; instructions?: string }> }
+  | { action: 'reclassify'; color: 'red' | 'orange' | 'yellow' | 'green'; reason: string }
   | { action: 'decline'; reason: string }
   | { action: 'merge'; intoCaseId: number }
   | { action: 'record_contact' }
@@ -86,7 +88,7 @@ export type CaseCommand =
   | { action: 'callback' }
   | { action: 'rate'; resolved: boolean; satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied' }
   | { action: 'reopen' }
-  | { action: 'close' };
+  | { action: 'close'; partyOrganizationId?: number };
 
 export type TransitionResult = { ok: true; next: CaseSnapshot } | { ok: false; reason: string };
 
@@ -115,6 +117,7 @@ export const allowedFrom: Record<CaseAction, readonly CaseStatus[]> = {
   rate: ['replied', 'called_back'],
   reopen: ['rated'],
   close: ['replied', 'called_back', 'rated'],
+  reclassify: ['submitted', ...handling],
 };
 
 const refuse = (reason: string): TransitionResult => ({ ok: false, reason });
@@ -197,6 +200,9 @@ export function transition(snapshot: CaseSnapshot, command: CaseCommand): Transi
     }
     case 'close':
       return move(snapshot, { status: 'closed' });
+    case 'reclassify':
+      // The dispatcher overrides the triage colour; the reason is kept on the event.
+      return command.reason.trim() ? move(snapshot, {}) : refuse('A reason is required to change the colour');
   }
 }
 

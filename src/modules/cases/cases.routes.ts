@@ -5,10 +5,11 @@ import { authenticate, clientOf } from '../../http/request-context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { IdParams } from '../regions/regions.schemas.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
-import { performCaseAction } from './case-action.command.ts';
+import type { Tx } from '../../db/client.ts';
+import { performCaseAction, type ActionResult } from './case-action.command.ts';
 import { CaseActionBody, CaseListQuery, CityParams, PublicReportBody, RatingBody, StaffReportBody, TokenParams } from './cases.schemas.ts';
 import { caseDetail, caseIdByToken, listCases, listCategories, publicCaseView } from './cases.service.ts';
-import { intakeCase } from './intake.command.ts';
+import { intakeCase, type IntakeResult } from './intake.command.ts';
 
 /** If-Match carries the case version the client read: `3`, `"3"` or `W/"3"`. */
 function expectedVersion(request: FastifyRequest): number | undefined {
@@ -19,6 +20,15 @@ function expectedVersion(request: FastifyRequest): number | undefined {
   return Number(match[1]);
 }
 
+/**
+ * With an Idempotency-Key, the answer is stored in the command's own transaction, so a crash between
+ * commit and reply replays it instead of running the command twice.
+ */
+function inTransaction<T>(request: FastifyRequest, status: number, body: (result: T) => unknown, headers?: (result: T) => Record<string, string>) {
+  const claim = request.idempotency;
+  return claim ? { beforeCommit: (tx: Tx, result: T) => claim.finishInTx(tx, status, body(result), headers?.(result)) } : {};
+}
+
 export function caseRoutes(app: App, context: AppContext) {
   const tags = ['cases'];
   // Resident side: no login. The QR code carries the place; the tracking token is the resident's key.
@@ -26,8 +36,9 @@ export function caseRoutes(app: App, context: AppContext) {
     items: await listCategories(context, request.params.cityCode),
   }));
   app.post('/api/v1/public/cases', { schema: { tags, body: PublicReportBody, summary: 'Report a problem (QR / H5), no login' } }, async (request, reply) => {
-    const created = await intakeCase(context, null, { ...request.body, channel: 'qr' }, clientOf(request));
-    return reply.status(201).send({ number: created.number, trackingToken: created.trackingToken, triageColor: created.triageColor });
+    const respond = (created: IntakeResult) => ({ number: created.number, trackingToken: created.trackingToken, triageColor: created.triageColor });
+    const created = await intakeCase(context, null, { ...request.body, channel: 'qr' }, clientOf(request), inTransaction(request, 201, respond));
+    return reply.status(201).send(respond(created));
   });
   app.get('/api/v1/public/cases/:token', { schema: { tags, params: TokenParams } }, async (request) => publicCaseView(context, request.params.token));
   app.post('/api/v1/public/cases/:token/rating', { schema: { tags, params: TokenParams, body: RatingBody } }, async (request) => {
@@ -45,7 +56,7 @@ export function caseRoutes(app: App, context: AppContext) {
   // Staff side.
   app.post('/api/v1/cases', { schema: { tags, body: StaffReportBody, summary: 'Enter a case for a resident (grid worker visit, hotline)' } }, async (request, reply) => {
     const actor = await authenticate(context, request);
-    const created = await intakeCase(context, actor, request.body, clientOf(request));
+    const created = await intakeCase(context, actor, request.body, clientOf(request), inTransaction(request, 201, (c: IntakeResult) => ({ id: c.id, number: c.number, trackingToken: c.trackingToken })));
     return reply.status(201).send(await caseDetail(context, actor, created.id));
   });
   app.get('/api/v1/cases', { schema: { tags, querystring: CaseListQuery } }, async (request) =>
@@ -59,7 +70,8 @@ export function caseRoutes(app: App, context: AppContext) {
   app.post('/api/v1/cases/:id/actions', { schema: { tags, params: IdParams, body: CaseActionBody, summary: 'Apply a lifecycle action (If-Match: the version you read)' } }, async (request, reply) => {
     const actor = await authenticate(context, request);
     const { note, attachments, ...command } = request.body as { note?: string; attachments?: string[] } & CaseCommand;
-    const result = await performCaseAction(context, { kind: 'staff', actor }, request.params.id, { command: command as CaseCommand, note, attachments, expectedVersion: expectedVersion(request) });
+    const result = await performCaseAction(context, { kind: 'staff', actor }, request.params.id, { command: command as CaseCommand, note, attachments, expectedVersion: expectedVersion(request) },
+      inTransaction(request, 200, (r: ActionResult) => r, (r: ActionResult) => ({ etag: `"${r.version}"` })));
     reply.header('ETag', `"${result.version}"`);
     return result;
   });

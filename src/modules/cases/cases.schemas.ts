@@ -19,6 +19,8 @@ const report = {
   reporterName: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   reporterPhone: Type.Optional(Type.String({ pattern: '^1[3-9][0-9]{9}$' })),
   consent: Type.Optional(Type.Boolean()),
+  /** Upload tokens from POST /api/v1/public/photos (or /api/v1/photos for staff), at most 6. */
+  photoTokens: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }), { maxItems: 6 })),
 };
 
 export const PublicReportBody = Type.Object({ ...place, ...report }, { additionalProperties: false });
@@ -32,7 +34,19 @@ const action = <N extends string>(name: N, fields: Record<string, import('typebo
   Type.Object({ action: Type.Literal(name), ...fields, ...common }, { additionalProperties: false });
 
 export const CaseActionBody = Type.Union([
-  action('dispatch'),
+  action('dispatch', {
+    /** One task per grid worker; without tasks the case's grid gets one task for its suggested grid worker. */
+    tasks: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { gridId: Type.Optional(id), assigneeUserId: Type.Optional(id), instructions: Type.Optional(Type.String({ maxLength: 500 })) },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 10 },
+      ),
+    ),
+  }),
+  action('reclassify', { color: Type.Union([Type.Literal('red'), Type.Literal('orange'), Type.Literal('yellow'), Type.Literal('green')]), reason: text(200) }),
   action('decline', { reason: text(200) }),
   action('merge', { intoCaseId: id }),
   action('record_contact'),
@@ -49,7 +63,7 @@ export const CaseActionBody = Type.Union([
   action('reply'),
   action('callback'),
   action('reopen'),
-  action('close'),
+  action('close', { partyOrganizationId: Type.Optional(id) }),
 ]);
 
 export const RatingBody = Type.Object(

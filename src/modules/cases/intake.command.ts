@@ -12,6 +12,9 @@ import type { Actor } from '../policy/actor.ts';
 import { authorize } from '../policy/authorize.ts';
 import { triageColor, type TriageColor } from './triage.ts';
 import { startClock } from '../sla/sla-clocks.ts';
+import { enforceRateLimit } from '../../shared/rate-limit.ts';
+import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
+import type { TransactionHooks } from './case-action.command.ts';
 
 export interface IntakeInput {
   channel: 'qr' | 'h5' | 'grid_worker' | 'hotline' | 'open311';
@@ -28,6 +31,16 @@ export interface IntakeInput {
   reporterName?: string;
   reporterPhone?: string;
   consent?: boolean;
+  photoTokens?: string[];
+}
+
+export interface IntakeResult {
+  id: number;
+  number: string;
+  trackingToken: string;
+  triageColor: TriageColor;
+  gridId: number;
+  buildingId: number | null;
 }
 
 interface Place {
@@ -77,14 +90,19 @@ async function resolvePlace(context: AppContext, input: IntakeInput, actorCityId
  * One intake for every channel: validate, route by geography, triage, then write the case, its first
  * event and the audit record in one transaction.
  */
-export async function intakeCase(context: AppContext, actor: Actor | null, input: IntakeInput, client: ClientInfo) {
+export async function intakeCase(context: AppContext, actor: Actor | null, input: IntakeInput, client: ClientInfo, hooks: TransactionHooks<IntakeResult> = {}): Promise<IntakeResult> {
   const description = input.description.trim();
   if (description.length < 2) throw new AppError('validation_failed', 'Describe the problem in a few words');
   if (input.reporterPhone && !isValidMobilePhone(input.reporterPhone)) throw new AppError('validation_failed', 'Phone must be an 11-digit mainland mobile number');
   if ((input.reporterPhone || input.reporterName) && !input.consent) {
     throw new AppError('validation_failed', 'Contact details are kept only with the reporter\'s consent');
   }
+  // Anonymous reports are limited per client and per place (a QR code), counted across all server processes.
+  const anonymous = actor === null && (input.channel === 'qr' || input.channel === 'h5');
+  const { intakeLimitPerClient, intakeLimitPerPlace, intakeLimitWindowSeconds } = context.config;
+  if (anonymous) await enforceRateLimit(context, `intake-client:${client.ip ?? 'unknown'}`, intakeLimitPerClient, intakeLimitWindowSeconds);
   const place = await resolvePlace(context, input, actor?.cityId ?? null);
+  if (anonymous) await enforceRateLimit(context, `intake-place:${place.buildingId ?? place.gridId}`, intakeLimitPerPlace, intakeLimitWindowSeconds);
   if (actor) authorize(actor, 'case', 'create', { cityId: place.cityId, regionPath: place.regionPath });
   const [category] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown; sla_overrides: unknown }>(
     sql`SELECT id, default_color, raise_keywords, sla_overrides FROM case_categories WHERE city_id = ${place.cityId} AND code = ${input.categoryCode} AND active`,
@@ -103,9 +121,12 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
       VALUES (${id}, ${place.cityId}, ${number}, ${trackingToken}, ${input.channel}, ${triage.color}, ${Number(category.id)}, ${title}, ${description}, ${place.regionPath},
         ${place.gridId}, ${place.buildingId}, ${input.lng ?? null}, ${input.lat ?? null}, ${input.address ?? null}, ${input.reporterName ?? null}, ${input.reporterPhone ?? null},
         ${Boolean(input.consent)}, ${actor?.userId ?? null})`);
-    await tx.execute(sql`INSERT INTO case_events (city_id, case_id, action, to_status, actor_user_id, actor_label, details, is_public)
+    const [event] = await context.database.rows<{ id: number }>(sql`INSERT INTO case_events (city_id, case_id, action, to_status, actor_user_id, actor_label, details, is_public)
       VALUES (${place.cityId}, ${id}, 'submit', 'submitted', ${actor?.userId ?? null}, ${actor ? actor.displayName : '居民'},
-        ${JSON.stringify({ channel: input.channel, triageColor: triage.color, raisedBy: triage.matched })}::jsonb, true)`);
+        ${JSON.stringify({ channel: input.channel, triageColor: triage.color, raisedBy: triage.matched })}::jsonb, true) RETURNING id`, tx);
+    await enqueueCaseNotifications(context, tx, {
+      cityId: place.cityId, caseId: id, eventId: Number(event.id), action: 'submit', caseNumber: number, title, regionPath: place.regionPath, holderLevel: 'grid',
+    });
     const audit = actor
       ? auditOf(actor, 'case.submit', 'case', id, { channel: input.channel })
       : { cityId: place.cityId, actorUserId: null, actorName: 'resident', action: 'case.submit', resourceType: 'case', resourceId: id, outcome: 'success' as const, ...client, details: { channel: input.channel } };
@@ -113,6 +134,8 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
     // The dispatch clock starts when the case is collected.
     const slaOverrides = typeof category.sla_overrides === 'string' ? JSON.parse(category.sla_overrides) : category.sla_overrides;
     await startClock(tx, { cityId: place.cityId, caseId: id, color: triage.color, categoryOverrides: slaOverrides ?? null }, 'dispatch', new Date());
-    return { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
+    const result: IntakeResult = { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
+    await hooks.beforeCommit?.(tx, result);
+    return result;
   });
 }

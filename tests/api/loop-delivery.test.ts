@@ -1,0 +1,267 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { insertDefaultCategories } from '../../src/modules/cases/case-categories.repository.ts';
+import { deliverDueNotifications, MAX_ATTEMPTS } from '../../src/modules/notifications/delivery.worker.ts';
+import { inAppAdapter, type NotificationAdapter } from '../../src/modules/notifications/delivery-adapters.ts';
+import { buildScopedCity } from '../support/factories.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+import { usingPostgres } from '../support/test-database.ts';
+
+type City = Awaited<ReturnType<typeof buildScopedCity>>;
+
+/** Idempotency keys, the notification outbox, intake rate limits, holder levels and dispatch tasks. */
+describe('request loop plumbing (API)', () => {
+  let t: TestApp;
+  let city: City;
+  const cookie: Record<string, string> = {};
+  const n = async (query: ReturnType<typeof sql>) => Number((await t.context.database.rows<{ n: number }>(query))[0].n);
+  const body = (extra: object = {}) => ({ placeCode: city.a.building.code, categoryCode: 'roads_facilities', description: '楼下路沿石破损，老人容易绊倒', ...extra });
+  const report = (payload: object, headers: Record<string, string> = {}) => t.app.inject({ method: 'POST', url: '/api/v1/public/cases', headers, payload });
+  const act = (who: string, caseId: number, payload: object, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/actions`, headers: { cookie: cookie[who], ...headers }, payload });
+  const caseIdOf = async (trackingToken: string) => Number((await t.context.database.rows<{ id: number }>(sql`SELECT id FROM cases WHERE tracking_token = ${trackingToken}`))[0].id);
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    city = await buildScopedCity(t.context.database, t.context.cipher);
+    await insertDefaultCategories(t.context.database, t.context.database.db, city.cityId);
+    await city.factory.user(city.cityId, 'gridworker2', 'grid_worker', { regionNodeId: city.a.grid2.id });
+    await city.factory.user(city.cityId, 'gridworker_b', 'grid_worker', { regionNodeId: city.b.grid.id });
+    for (const name of ['gridworker', 'gridworker2', 'dispatcher', 'street', 'water']) cookie[name] = await t.login(name);
+  });
+  afterAll(async () => t?.close());
+
+  describe('Idempotency-Key', () => {
+    it('a repeated request returns the first response and writes nothing more', async () => {
+      const first = await report(body(), { 'idempotency-key': 'report-1' });
+      expect(first.statusCode).toBe(201);
+      const cases = await n(sql`SELECT count(*)::int AS n FROM cases`);
+      const again = await report(body(), { 'idempotency-key': 'report-1' });
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      expect(await n(sql`SELECT count(*)::int AS n FROM cases`)).toBe(cases);
+    });
+
+    it('the same key with a different body is a 422', async () => {
+      await report(body(), { 'idempotency-key': 'report-2' });
+      const other = await report(body({ description: '另一件事：路灯不亮' }), { 'idempotency-key': 'report-2' });
+      expect(other.statusCode).toBe(422);
+      expect(other.json().error.code).toBe('idempotency_key_reused');
+    });
+
+    it('keys belong to their sender: another user may use the same key', async () => {
+      const created = (await report(body(), { 'idempotency-key': 'owner-test' })).json();
+      const id = await caseIdOf(created.trackingToken);
+      const mine = await act('dispatcher', id, { action: 'supervise' }, { 'idempotency-key': 'shared-key' });
+      expect(mine.statusCode, mine.body).toBe(403); // the dispatcher may not supervise …
+      const street = await act('street', id, { action: 'supervise' }, { 'idempotency-key': 'shared-key' });
+      expect(street.statusCode, street.body).toBe(200); // … and the street's identical key is its own
+      expect(street.headers['idempotent-replayed']).toBeUndefined();
+    });
+
+    it('a duplicate arriving while the first is still running gets a 409; concurrent copies create one case', async () => {
+      // A claim held by a live execution of this process.
+      const probe = await report(body(), { 'idempotency-key': 'probe' });
+      const [{ owner }] = await t.context.database.rows<{ owner: string }>(sql`SELECT owner FROM idempotency_keys WHERE key = 'probe'`);
+      const bootPrefix = owner.split(':')[0];
+      expect(probe.statusCode).toBe(201);
+      await t.context.database.db.execute(sql`INSERT INTO idempotency_keys (scope, key, request_hash, method, path, owner)
+        SELECT scope, 'in-flight', request_hash, method, path, ${`${bootPrefix}:live`} FROM idempotency_keys WHERE key = 'probe'`);
+      const duplicate = await report(body(), { 'idempotency-key': 'in-flight' });
+      expect(duplicate.statusCode).toBe(409);
+      expect(duplicate.json().error.code).toBe('idempotency_in_progress');
+
+      const before = await n(sql`SELECT count(*)::int AS n FROM cases`);
+      const responses = await Promise.all(Array.from({ length: 6 }, () => report(body({ description: '并发提交同一条诉求' }), { 'idempotency-key': 'concurrent' })));
+      const created = responses.filter((r) => r.statusCode === 201);
+      expect(created.length).toBeGreaterThanOrEqual(1);
+      for (const r of responses) expect([201, 409]).toContain(r.statusCode);
+      for (const r of created) expect(r.json()).toEqual(created[0].json());
+      expect(await n(sql`SELECT count(*)::int AS n FROM cases`)).toBe(before + 1);
+    });
+
+    it('a claim left running by a crashed execution is taken over, and its answer is stored with the change', async () => {
+      const probe = await report(body(), { 'idempotency-key': 'probe-2' });
+      expect(probe.statusCode).toBe(201);
+      // A dead process's claim: another boot (embedded) or an old claim (server).
+      await t.context.database.db.execute(sql`INSERT INTO idempotency_keys (scope, key, request_hash, method, path, owner, created_at)
+        SELECT scope, 'crashed', request_hash, method, path, 'deadbeef0000:x', now() - interval '1 minute' FROM idempotency_keys WHERE key = 'probe-2'`);
+      const retried = await report(body(), { 'idempotency-key': 'crashed' });
+      expect(retried.statusCode, retried.body).toBe(201);
+      const [row] = await t.context.database.rows<{ state: string; response_body: string }>(sql`SELECT state, response_body FROM idempotency_keys WHERE key = 'crashed'`);
+      expect(row.state).toBe('done');
+      expect(JSON.parse(row.response_body)).toEqual(retried.json());
+    });
+
+    it('errors worth retrying are not stored; refusals are', async () => {
+      const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/cases/1/actions', headers: { 'idempotency-key': 'no-session' }, payload: { action: 'supervise' } });
+      expect(anonymous.statusCode).toBe(401);
+      expect(await n(sql`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'no-session'`)).toBe(0);
+      const bad = await report({ ...body(), categoryCode: 'no_such_category' }, { 'idempotency-key': 'bad-category' });
+      expect(bad.statusCode).toBe(400);
+      const again = await report({ ...body(), categoryCode: 'no_such_category' }, { 'idempotency-key': 'bad-category' });
+      expect(again.statusCode).toBe(400);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      const badKey = await report(body(), { 'idempotency-key': 'bad key with spaces' });
+      expect(badKey.statusCode).toBe(400);
+    });
+
+    it('case actions replay with their ETag and never apply twice', async () => {
+      const created = (await report(body())).json();
+      const id = await caseIdOf(created.trackingToken);
+      const first = await act('dispatcher', id, { action: 'dispatch' }, { 'idempotency-key': 'dispatch-1', 'if-match': '"1"' });
+      expect(first.statusCode, first.body).toBe(200);
+      const again = await act('dispatcher', id, { action: 'dispatch' }, { 'idempotency-key': 'dispatch-1', 'if-match': '"1"' });
+      expect(again.statusCode).toBe(200);
+      expect(again.headers.etag).toBe('"2"');
+      expect(await n(sql`SELECT count(*)::int AS n FROM case_events WHERE case_id = ${id} AND action = 'dispatch'`)).toBe(1);
+    });
+  });
+
+  describe('outbox and delivery', () => {
+    it('a report tells the community dispatcher and a dispatch tells the assigned grid worker, once each', async () => {
+      const created = (await report(body())).json();
+      const id = await caseIdOf(created.trackingToken);
+      const [submitEvent] = await t.context.database.rows<{ id: number }>(sql`SELECT id FROM case_events WHERE case_id = ${id} AND action = 'submit'`);
+      const outbox = await t.context.database.rows<{ recipient: string; channel: string }>(sql`SELECT recipient, channel FROM outbox WHERE event_key = ${`case_event:${submitEvent.id}`}`);
+      expect(outbox).toEqual([{ recipient: `user:${city.users.dispatcher.id}`, channel: 'in_app' }]);
+      await act('dispatcher', id, { action: 'dispatch' });
+      const [task] = await t.context.database.rows<{ assignee_user_id: number; grid_id: number }>(sql`SELECT assignee_user_id, grid_id FROM case_tasks WHERE case_id = ${id}`);
+      expect(Number(task.assignee_user_id)).toBe(city.users.grid_worker.id);
+      expect(Number(task.grid_id)).toBe(city.a.grid.id);
+
+      const adapters = [inAppAdapter(t.context)];
+      for (let i = 0; i < 3; i++) await deliverDueNotifications(t.context, adapters, new Date(Date.now() + 1000), 1000);
+      const inbox = await t.app.inject({ method: 'GET', url: '/api/v1/notifications', headers: { cookie: cookie.gridworker } });
+      const items = (inbox.json().items as Array<{ caseId: number; title: string }>).filter((i) => i.caseId === id);
+      expect(items).toHaveLength(1);
+      expect(items[0].title).toBe('新任务');
+      expect(inbox.json().unread).toBeGreaterThanOrEqual(1);
+      const read = await t.app.inject({ method: 'POST', url: `/api/v1/notifications/${(inbox.json().items[0] as { id: number }).id}/read`, headers: { cookie: cookie.gridworker } });
+      expect(read.statusCode).toBe(200);
+      const notMine = await t.app.inject({ method: 'POST', url: `/api/v1/notifications/${(inbox.json().items[0] as { id: number }).id}/read`, headers: { cookie: cookie.street } });
+      expect(notMine.statusCode).toBe(404);
+    });
+
+    it('a failing channel is retried with growing delays and given up after the last attempt; others are unaffected', async () => {
+      await t.context.database.db.execute(sql`UPDATE outbox SET status = 'delivered' WHERE status = 'pending'`);
+      const created = (await report(body({ reporterPhone: '13987654321', consent: true }))).json();
+      const id = await caseIdOf(created.trackingToken);
+      await act('dispatcher', id, { action: 'dispatch' });
+      await act('gridworker', id, { action: 'record_contact' });
+      await act('gridworker', id, { action: 'reply', note: '已修复' });
+      const [sms] = await t.context.database.rows<{ id: number; recipient_address: string }>(sql`SELECT id, recipient_address FROM outbox WHERE channel = 'sms' AND template = 'resident.reply' AND payload->>'caseId' = ${String(id)}`);
+      expect(sms.recipient_address).toBe('13987654321');
+      let calls = 0;
+      const broken: NotificationAdapter = { channel: 'sms', send: async () => { calls++; throw new Error('gateway down'); } };
+      let now = Date.now() + 1000;
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        await deliverDueNotifications(t.context, [broken, inAppAdapter(t.context)], new Date(now), 1000);
+        const [row] = await t.context.database.rows<{ attempts: number; status: string; next_attempt_at: string }>(sql`SELECT attempts, status, next_attempt_at FROM outbox WHERE id = ${sms.id}`);
+        expect(Number(row.attempts)).toBe(attempt);
+        // Not due again right away: the delay doubles.
+        await deliverDueNotifications(t.context, [broken], new Date(now + 500), 1000);
+        expect(calls).toBe(attempt);
+        now = new Date(row.next_attempt_at).getTime() + 1;
+        if (attempt === MAX_ATTEMPTS) expect(row.status).toBe('dead');
+      }
+      expect(await n(sql`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending' AND channel = 'in_app'`)).toBe(0);
+    });
+  });
+
+  describe('intake rate limits', () => {
+    it('limits anonymous reports per client and per place, with Retry-After; staff entry is not limited', async () => {
+      const limited = await createTestApp({ intakeLimitPerClient: 3, intakeLimitPerPlace: 100, intakeLimitWindowSeconds: 600 });
+      try {
+        const c = await buildScopedCity(limited.context.database, limited.context.cipher);
+        await insertDefaultCategories(limited.context.database, limited.context.database.db, c.cityId);
+        const send = (ip: string, placeCode = c.a.building.code) =>
+          limited.app.inject({ method: 'POST', url: '/api/v1/public/cases', remoteAddress: ip, payload: { placeCode, categoryCode: 'roads_facilities', description: '路灯不亮了' } });
+        for (let i = 0; i < 3; i++) expect((await send('10.0.0.1')).statusCode).toBe(201);
+        const refused = await send('10.0.0.1');
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().error.code).toBe('rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        expect((await send('10.0.0.2')).statusCode).toBe(201);
+        const staff = await limited.login('gridworker');
+        for (let i = 0; i < 4; i++) {
+          const entered = await limited.app.inject({ method: 'POST', url: '/api/v1/cases', remoteAddress: '10.0.0.1', headers: { cookie: staff },
+            payload: { placeCode: c.a.building.code, categoryCode: 'roads_facilities', description: '入户走访时群众反映', channel: 'grid_worker' } });
+          expect(entered.statusCode, entered.body).toBe(201);
+        }
+      } finally {
+        await limited.close();
+      }
+      const perPlace = await createTestApp({ intakeLimitPerClient: 100, intakeLimitPerPlace: 2, intakeLimitWindowSeconds: 600 });
+      try {
+        const c = await buildScopedCity(perPlace.context.database, perPlace.context.cipher);
+        await insertDefaultCategories(perPlace.context.database, perPlace.context.database.db, c.cityId);
+        const send = (ip: string, placeCode: string) =>
+          perPlace.app.inject({ method: 'POST', url: '/api/v1/public/cases', remoteAddress: ip, payload: { placeCode, categoryCode: 'roads_facilities', description: '路灯不亮了' } });
+        expect((await send('10.0.1.1', c.a.building.code)).statusCode).toBe(201);
+        expect((await send('10.0.1.2', c.a.building.code)).statusCode).toBe(201);
+        expect((await send('10.0.1.3', c.a.building.code)).statusCode).toBe(429);
+        expect((await send('10.0.1.3', c.b.building.code)).statusCode).toBe(201);
+      } finally {
+        await perPlace.close();
+      }
+    });
+  });
+
+  describe('holder levels and tasks', () => {
+    it('a case escalated to the community can no longer be handled by the grid worker, but by the dispatcher', async () => {
+      const created = (await report(body())).json();
+      const id = await caseIdOf(created.trackingToken);
+      await act('dispatcher', id, { action: 'dispatch' });
+      await act('gridworker', id, { action: 'record_contact' });
+      expect((await act('gridworker', id, { action: 'escalate', note: '需社区协调' })).statusCode).toBe(200);
+      const refused = await act('gridworker', id, { action: 'reply', note: '已处理' });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.details).toEqual({ holderLevel: 'community' });
+      expect((await act('dispatcher', id, { action: 'reply', note: '社区已协调处理' })).statusCode).toBe(200);
+      const [open] = await t.context.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM case_tasks WHERE case_id = ${id} AND status = 'open'`);
+      expect(Number(open.n)).toBe(0);
+    });
+
+    it('dispatch splits a case into tasks for grid workers of its community, and refuses others', async () => {
+      const created = (await report(body())).json();
+      const id = await caseIdOf(created.trackingToken);
+      const [gw2] = await t.context.database.rows<{ id: number }>(sql`SELECT id FROM users WHERE username = 'gridworker2'`);
+      const [gwb] = await t.context.database.rows<{ id: number }>(sql`SELECT id FROM users WHERE username = 'gridworker_b'`);
+      const wrongAssignee = await act('dispatcher', id, { action: 'dispatch', tasks: [{ gridId: city.a.grid.id, assigneeUserId: Number(gw2.id) }] });
+      expect(wrongAssignee.statusCode).toBe(400);
+      const otherCommunity = await act('dispatcher', id, { action: 'dispatch', tasks: [{ gridId: city.b.grid.id, assigneeUserId: Number(gwb.id) }] });
+      expect([400, 403]).toContain(otherCommunity.statusCode);
+      expect(await n(sql`SELECT count(*)::int AS n FROM case_tasks WHERE case_id = ${id}`)).toBe(0);
+      const split = await act('dispatcher', id, { action: 'dispatch', tasks: [{ instructions: '现场查看' }, { gridId: city.a.grid2.id, instructions: '协助联系物业' }] });
+      expect(split.statusCode, split.body).toBe(200);
+      const tasks = await t.context.database.rows<{ grid_id: number; assignee_user_id: number }>(sql`SELECT grid_id, assignee_user_id FROM case_tasks WHERE case_id = ${id} ORDER BY id`);
+      expect(tasks.map((r) => [Number(r.grid_id), Number(r.assignee_user_id)])).toEqual([[city.a.grid.id, city.users.grid_worker.id], [city.a.grid2.id, Number(gw2.id)]]);
+      const [event] = await t.context.database.rows<{ details: unknown }>(sql`SELECT details FROM case_events WHERE case_id = ${id} AND action = 'dispatch'`);
+      const details = typeof event.details === 'string' ? JSON.parse(event.details) : event.details;
+      expect(details.tasks).toHaveLength(2);
+    });
+
+    it('the dispatcher overrides the colour with a reason; the community party committee closes the case on record', async () => {
+      const created = (await report(body())).json();
+      const id = await caseIdOf(created.trackingToken);
+      expect((await act('gridworker', id, { action: 'reclassify', color: 'red', reason: '有燃气味' })).statusCode).toBe(403);
+      expect((await act('dispatcher', id, { action: 'reclassify', color: 'red', reason: ' ' })).statusCode).toBe(409);
+      expect((await act('dispatcher', id, { action: 'reclassify', color: 'red', reason: '有燃气味' })).statusCode).toBe(200);
+      const [row] = await t.context.database.rows<{ triage_color: string }>(sql`SELECT triage_color FROM cases WHERE id = ${id}`);
+      expect(row.triage_color).toBe('red');
+      await act('dispatcher', id, { action: 'claim', partyOrganizationId: city.a.gridOrg.id });
+      await act('dispatcher', id, { action: 'dispatch' });
+      await act('gridworker', id, { action: 'record_contact' });
+      await act('gridworker', id, { action: 'reply', note: '已处理' });
+      const [communityOrg] = await t.context.database.rows<{ id: number }>(sql`SELECT parent_id AS id FROM party_organizations WHERE id = ${city.a.gridOrg.id}`);
+      const closed = await act('dispatcher', id, { action: 'close', partyOrganizationId: Number(communityOrg.id) });
+      expect(closed.statusCode, closed.body).toBe(200);
+      const [final] = await t.context.database.rows<{ claimed: number; closed: number }>(sql`SELECT claimed_by_party_organization_id AS claimed, closed_by_party_organization_id AS closed FROM cases WHERE id = ${id}`);
+      expect([Number(final.claimed), Number(final.closed)]).toEqual([city.a.gridOrg.id, Number(communityOrg.id)]);
+    });
+  });
+
+  it.runIf(usingPostgres())('runs on PostgreSQL too', () => expect(t.context.database.engine).toBe('postgres'));
+});
