@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import jpegjs from 'jpeg-js';
 import { insertDefaultCategories } from '../../src/modules/cases/case-categories.repository.ts';
 import { deliverDueNotifications, MAX_ATTEMPTS } from '../../src/modules/notifications/delivery.worker.ts';
 import { inAppAdapter, type NotificationAdapter } from '../../src/modules/notifications/delivery-adapters.ts';
@@ -260,6 +261,44 @@ describe('request loop plumbing (API)', () => {
       expect(closed.statusCode, closed.body).toBe(200);
       const [final] = await t.context.database.rows<{ claimed: number; closed: number }>(sql`SELECT claimed_by_party_organization_id AS claimed, closed_by_party_organization_id AS closed FROM cases WHERE id = ${id}`);
       expect([Number(final.claimed), Number(final.closed)]).toEqual([city.a.gridOrg.id, Number(communityOrg.id)]);
+    });
+  });
+
+  describe('photos on reports and actions', () => {
+    const jpeg = () => Buffer.from(jpegjs.encode({ data: Buffer.alloc(16 * 16 * 4, 200), width: 16, height: 16 }, 80).data);
+    const upload = async (url: string, headers: Record<string, string>, ip: string) => {
+      const boundary = 'cgboundary';
+      const payload = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+        jpeg(),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const response = await t.app.inject({ method: 'POST', url, remoteAddress: ip, headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+      expect(response.statusCode, response.body).toBe(201);
+      return (response.json() as { token: string }).token;
+    };
+
+    it('a resident attaches photos to a report and the grid worker to the reply; nobody can reuse them', async () => {
+      const token = await upload('/api/v1/public/photos', {}, '10.9.0.1');
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/public/cases', remoteAddress: '10.9.0.1', payload: body({ photoTokens: [token] }) });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = await caseIdOf(created.json().trackingToken);
+      const [submit] = await t.context.database.rows<{ attachments: unknown }>(sql`SELECT attachments FROM case_events WHERE case_id = ${id} AND action = 'submit'`);
+      const parsed = typeof submit.attachments === 'string' ? JSON.parse(submit.attachments) : submit.attachments;
+      expect(parsed).toEqual([{ token, url: `/api/v1/photos/${token}` }]);
+      // Someone else cannot attach the same photo to their report.
+      const stolen = await t.app.inject({ method: 'POST', url: '/api/v1/public/cases', remoteAddress: '10.9.0.2', payload: body({ photoTokens: [token] }) });
+      expect(stolen.statusCode).toBe(400);
+
+      await act('dispatcher', id, { action: 'dispatch' });
+      await act('gridworker', id, { action: 'record_contact' });
+      const replyPhoto = await upload('/api/v1/photos', { cookie: cookie.gridworker }, '10.9.0.3');
+      const replied = await act('gridworker', id, { action: 'reply', note: '已修复', attachments: [replyPhoto] });
+      expect(replied.statusCode, replied.body).toBe(200);
+      const [reply] = await t.context.database.rows<{ attachments: unknown }>(sql`SELECT attachments FROM case_events WHERE case_id = ${id} AND action = 'reply'`);
+      expect(JSON.stringify(reply.attachments)).toContain(replyPhoto);
+      const [{ n: linked }] = await t.context.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM attachments WHERE case_id = ${id}`);
+      expect(Number(linked)).toBe(2);
     });
   });
 

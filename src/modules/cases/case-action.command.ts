@@ -8,6 +8,7 @@ import type { Actor } from '../policy/actor.ts';
 import { can } from '../policy/authorize.ts';
 import { moveClocks } from '../sla/sla-clocks.ts';
 import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
+import { linkAttachments } from '../photos/attachments.repository.ts';
 import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type HolderLevel, type CaseStatus } from './case-lifecycle.ts';
 
 /** Which policy action of the `case` resource each lifecycle action needs. */
@@ -184,8 +185,14 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
   const actorLabel = performer.kind === 'staff' ? performer.actor.displayName : performer.kind === 'resident' ? '居民' : '系统';
   const [event] = await context.database.rows<{ id: number }>(sql`INSERT INTO case_events (city_id, case_id, action, from_status, to_status, actor_user_id, actor_label, note, attachments, details, is_public)
     VALUES (${cityId}, ${caseId}, ${action}, ${snapshot.status}, ${next.status}, ${actorUserId}, ${actorLabel}, ${input.note ?? null},
-      ${JSON.stringify(input.attachments ?? [])}::jsonb, ${JSON.stringify({ ...commandDetails(input.command), ...side.details })}::jsonb, ${publicActions.has(action)})
+      '[]'::jsonb, ${JSON.stringify({ ...commandDetails(input.command), ...side.details })}::jsonb, ${publicActions.has(action)})
     RETURNING id`, tx);
+  // Photos uploaded for this step (upload tokens from POST /api/v1/photos) belong to its event.
+  if (input.attachments?.length) {
+    if (performer.kind !== 'staff') throw new AppError('validation_failed', 'Only staff attach photos to an action');
+    const photos = await linkAttachments(context, tx, { cityId, caseId, caseEventId: Number(event.id), tokens: input.attachments, uploaderUserId: performer.actor.userId, uploaderIp: null });
+    await tx.execute(sql`UPDATE case_events SET attachments = ${JSON.stringify(photos)}::jsonb WHERE id = ${Number(event.id)}`);
+  }
   await enqueueCaseNotifications(context, tx, {
     cityId, caseId, eventId: Number(event.id), action, caseNumber: row.number, title: row.title, regionPath: row.region_path, holderLevel: next.holderLevel,
     departmentIds: input.command.action === 'summon' ? [...new Set(input.command.departmentIds)] : undefined,

@@ -29,7 +29,7 @@ export const StaffReportBody = Type.Object(
   { additionalProperties: false },
 );
 
-const common = { note: Type.Optional(Type.String({ maxLength: 2000 })), attachments: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 6 })) };
+const common = { note: Type.Optional(Type.String({ maxLength: 2000 })), attachments: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }), { maxItems: 6 })) };
 const action = <N extends string>(name: N, fields: Record<string, import('typebox').TSchema> = {}) =>
   Type.Object({ action: Type.Literal(name), ...fields, ...common }, { additionalProperties: false });
 

@@ -14,6 +14,7 @@ import { triageColor, type TriageColor } from './triage.ts';
 import { startClock } from '../sla/sla-clocks.ts';
 import { enforceRateLimit } from '../../shared/rate-limit.ts';
 import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
+import { linkAttachments } from '../photos/attachments.repository.ts';
 import type { TransactionHooks } from './case-action.command.ts';
 
 export interface IntakeInput {
@@ -124,6 +125,10 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
     const [event] = await context.database.rows<{ id: number }>(sql`INSERT INTO case_events (city_id, case_id, action, to_status, actor_user_id, actor_label, details, is_public)
       VALUES (${place.cityId}, ${id}, 'submit', 'submitted', ${actor?.userId ?? null}, ${actor ? actor.displayName : '居民'},
         ${JSON.stringify({ channel: input.channel, triageColor: triage.color, raisedBy: triage.matched })}::jsonb, true) RETURNING id`, tx);
+    const photos = await linkAttachments(context, tx, {
+      cityId: place.cityId, caseId: id, caseEventId: Number(event.id), tokens: input.photoTokens ?? [], uploaderUserId: actor?.userId ?? null, uploaderIp: client.ip,
+    });
+    if (photos.length) await tx.execute(sql`UPDATE case_events SET attachments = ${JSON.stringify(photos)}::jsonb WHERE id = ${Number(event.id)}`);
     await enqueueCaseNotifications(context, tx, {
       cityId: place.cityId, caseId: id, eventId: Number(event.id), action: 'submit', caseNumber: number, title, regionPath: place.regionPath, holderLevel: 'grid',
     });
