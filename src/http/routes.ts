@@ -13,10 +13,11 @@ import { caseBoardRoutes } from '../modules/cases/case-board.routes.ts';
 import { caseInboxRoutes } from '../modules/cases/case-inbox.routes.ts';
 import { open311Routes } from '../modules/open311/open311.routes.ts';
 import { photoRoutes } from '../modules/photos/photos.routes.ts';
+import { residentRoutes } from '../modules/resident/resident.routes.ts';
 import { realtimeRoutes } from '../modules/realtime/realtime.routes.ts';
 import { taskRoutes } from '../modules/tasks/tasks.routes.ts';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.ts';
 
 /** Every module's routes, registered in this order. */
 export const routeModules: Array<(app: App, context: AppContext) => void> = [authRoutes, regionRoutes, geographyRoutes, peopleRoutes, partyRoutes, unitRoutes, userRoutes, auditRoutes, importRoutes, caseRoutes,
-  caseBoardRoutes, caseInboxRoutes, realtimeRoutes, taskRoutes, photoRoutes, notificationRoutes, open311Routes];
+  caseBoardRoutes, caseInboxRoutes, realtimeRoutes, taskRoutes, photoRoutes, residentRoutes, notificationRoutes, open311Routes];
