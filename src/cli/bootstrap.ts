@@ -41,7 +41,7 @@ function printAccounts(context: AppContext, accounts: Array<{ username: string; 
 export async function bootstrap(context: AppContext, options: { scale: Scale }) {
   const [{ count }] = await context.database.rows<{ count: number }>(sql`SELECT count(*)::int AS count FROM users`);
   if (context.config.demo) {
-    const { isDatabaseEmpty, DEMO_TOTP_SECRET } = await import('../modules/demo/seed-demo.ts');
+    const { isDatabaseEmpty, DEMO_TOTP_SECRET, DEMO_CITY_CODE } = await import('../modules/demo/seed-demo.ts');
     if (await isDatabaseEmpty(context.database)) {
       await seedDemoWithConsole(context, options.scale);
     } else {
@@ -52,6 +52,8 @@ export async function bootstrap(context: AppContext, options: { scale: Scale }) 
         WHERE u.username NOT LIKE 'gw%' ORDER BY u.id LIMIT 20`);
       printAccounts(context, accounts, DEMO_TOTP_SECRET);
     }
+    const open311Key = await (await import('../modules/open311/api-clients.repository.ts')).registerDemoApiClient(context, DEMO_CITY_CODE);
+    if (open311Key) console.log(`Open311 demo client key: ${open311Key}${process.env.CIVICGRID_DEMO_OPEN311_KEY ? ' (from CIVICGRID_DEMO_OPEN311_KEY)' : ' (the documented default)'}\n`);
     return;
   }
   const username = process.env.CIVICGRID_ADMIN_USERNAME;
