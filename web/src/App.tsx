@@ -6,11 +6,13 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
+  BellOutlined,
   EnvironmentOutlined,
   FlagOutlined,
   ImportOutlined,
   LogoutOutlined,
   SettingOutlined,
+  SoundOutlined,
   TeamOutlined,
   UserOutlined,
   UsergroupAddOutlined,
@@ -39,18 +41,31 @@ const ImportPage = lazy(() => import('./pages/ImportPage.tsx'));
 const UsersPage = lazy(() => import('./pages/UsersPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
+const StreetPage = lazy(() => import('./pages/StreetPage.tsx'));
+const DepartmentPage = lazy(() => import('./pages/DepartmentPage.tsx'));
+
+/**
+ * The street view is for those who may summon departments (policy case.supervise: street and above), the
+ * department view for summoned department staff (case.answer_summons). Until /auth/me sends abilities for
+ * them, the menu reads the roles; the server answers 403 to anyone else either way.
+ */
+const SUPERVISE_ROLES = ['street_officer', 'district_admin', 'city_admin'];
+const hasRole = (me: Me, roles: string[]) => me.roles.some((r) => roles.includes(r.role));
+const ability = (a: Abilities, name: string) => (a as unknown as Record<string, boolean | undefined>)[name];
 
 interface RouteDef {
   path: string;
   menuKey?: string;
   label?: MsgKey;
   icon?: ReactNode;
-  allowed: (a: Abilities) => boolean;
+  allowed: (a: Abilities, me: Me) => boolean;
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
 const ROUTES: RouteDef[] = [
   { path: '/map', menuKey: '/map', label: 'menuMap', icon: <EnvironmentOutlined />, allowed: (a) => a.viewMap, component: MapPage },
+  { path: '/street', menuKey: '/street', label: 'menuStreet', icon: <SoundOutlined />, allowed: (a, me) => ability(a, 'viewStreetCases') ?? hasRole(me, SUPERVISE_ROLES), component: StreetPage },
+  { path: '/department', menuKey: '/department', label: 'menuDepartment', icon: <BellOutlined />, allowed: (a, me) => ability(a, 'answerSummonses') ?? hasRole(me, ['department_staff']), component: DepartmentPage },
   { path: '/residents', menuKey: '/residents', label: 'menuResidents', icon: <TeamOutlined />, allowed: (a) => a.viewResidents, component: ResidentsPage },
   { path: '/party-members', menuKey: '/party-members', label: 'menuPartyMembers', icon: <FlagOutlined />, allowed: (a) => a.viewPartyMembers, component: PartyMembersPage },
   { path: '/units', menuKey: '/units', label: 'menuUnits', icon: <BankOutlined />, allowed: (a) => a.viewUnits, component: UnitsPage },
@@ -65,7 +80,7 @@ const ROUTES: RouteDef[] = [
 ];
 
 function homePath(me: Me): string {
-  const r = ROUTES.find((x) => x.menuKey && x.allowed(me.abilities));
+  const r = ROUTES.find((x) => x.menuKey && x.allowed(me.abilities, me));
   return r ? r.path : '/account';
 }
 
@@ -181,7 +196,7 @@ function MainLayout({ pathname }: { pathname: string }) {
     }
   }
 
-  const menuItems = ROUTES.filter((r) => r.menuKey && r.allowed(me.abilities)).map((r) => ({
+  const menuItems = ROUTES.filter((r) => r.menuKey && r.allowed(me.abilities, me)).map((r) => ({
     key: r.menuKey!,
     icon: r.icon,
     label: <span data-testid={`menu-${r.menuKey!.replace(/^\//, '').replace(/\//g, '-')}`}>{t(r.label!)}</span>,
@@ -205,7 +220,7 @@ function MainLayout({ pathname }: { pathname: string }) {
 
   let content: ReactNode;
   if (!matched) content = <NotFound />;
-  else if (!matched.route.allowed(me.abilities)) content = <Forbidden />;
+  else if (!matched.route.allowed(me.abilities, me)) content = <Forbidden />;
   else {
     const C = matched.route.component;
     content = <C params={matched.params} />;

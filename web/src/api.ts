@@ -411,3 +411,99 @@ export function asArray<T>(v: T[] | { items: T[] } | null | undefined): T[] {
   if (!v) return [];
   return Array.isArray(v) ? v : (v.items ?? []);
 }
+
+// ---- street and department work lists (街道吹哨、部门报到) ----------------------------------
+
+export type SummonsState = 'to_report_in' | 'to_reply' | 'done';
+export type StreetList = 'escalated' | 'summoned' | 'overdue' | 'extension_requests';
+
+export interface DepartmentSummonsItem {
+  summonsId: Id;
+  caseId: Id;
+  caseNumber: string;
+  title: string;
+  triageColor: string;
+  categoryName: string | null;
+  streetName: string | null;
+  caseStatus: string;
+  caseVersion: number;
+  departmentId: Id;
+  departmentName: string;
+  state: SummonsState;
+  summonedAt: string;
+  reportInDeadline: string | null;
+  resolveDeadline: string | null;
+  deadline: string | null;
+  reportedInAt: string | null;
+  repliedAt: string | null;
+  returnedAt: string | null;
+  overdue: boolean;
+}
+
+export interface StreetDepartmentState {
+  departmentId: Id;
+  departmentName: string;
+  state: 'to_report_in' | 'reported_in' | 'replied' | 'returned';
+  summonedAt: string;
+  reportInDeadline: string | null;
+  reportedInAt: string | null;
+  repliedAt: string | null;
+  returnedAt: string | null;
+  overdue: boolean;
+}
+
+export interface StreetCaseItem {
+  id: Id;
+  number: string;
+  title: string;
+  triageColor: string;
+  categoryName: string | null;
+  status: string;
+  holderLevel: string;
+  version: number;
+  gridName: string | null;
+  streetName: string | null;
+  supervised: boolean;
+  overdue: boolean;
+  extensionPending: boolean;
+  nextDeadline: { kind: string; dueAt: string } | null;
+  resolveDeadline: string | null;
+  createdAt: string;
+  updatedAt: string;
+  summonses: StreetDepartmentState[];
+}
+
+/** A fresh Idempotency-Key for one user action (a retry of the same click reuses it). */
+export function newIdempotencyKey(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export const inboxApi = {
+  departmentSummonses: (query: Query) => request<Paged<DepartmentSummonsItem>>('GET', '/department/summonses', { query }),
+  departmentSummonsCounts: () => request<Record<SummonsState, number>>('GET', '/department/summonses/counts'),
+  streetCases: (query: Query) => request<Paged<StreetCaseItem>>('GET', '/street/cases', { query }),
+  streetCaseCounts: () => request<Record<StreetList, number>>('GET', '/street/cases/counts'),
+  /** 报到: POST /cases/:id/actions with If-Match (the version the row showed) and an Idempotency-Key. */
+  reportIn: async (caseId: Id, departmentId: Id, version: number, idempotencyKey = newIdempotencyKey()) => {
+    let res: Response;
+    try {
+      res = await fetch(`${BASE}/cases/${encodeURIComponent(String(caseId))}/actions`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'If-Match': `"${version}"`, 'Idempotency-Key': idempotencyKey },
+        body: JSON.stringify({ action: 'report_in', departmentId: Number(departmentId) }),
+      });
+    } catch {
+      throw new ApiError(0, 'network_error', translate(currentLang(), 'networkError'));
+    }
+    const data = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; details?: unknown } } | null;
+    if (!res.ok) {
+      const code = data?.error?.code ?? `http_${res.status}`;
+      if (res.status === 401 && (code === 'unauthenticated' || code === 'session_expired')) unauthenticatedHandler?.(code);
+      throw new ApiError(res.status, code, data?.error?.message ?? `${translate(currentLang(), 'requestFailed')} (HTTP ${res.status})`, data?.error?.details);
+    }
+    return data as unknown as { id: Id; status: string; holderLevel: string; version: number };
+  },
+};
