@@ -6,7 +6,8 @@ import type { Actor, ScopedRecord } from '../policy/actor.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 
-const presentCase = (row: Record<string, unknown>) => ({
+/** The row mapping every case list shares (reporter masked); also used by the board (case-board.service.ts). */
+export const presentCase = (row: Record<string, unknown>) => ({
   id: Number(row.id),
   number: row.number as string,
   channel: row.channel as string,
