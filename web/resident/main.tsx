@@ -1,4 +1,62 @@
+import { StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { initialLang, rememberLang, translator, type Lang } from './i18n.ts';
+import { ReportPage } from './ReportPage.tsx';
+import { TrackPage } from './TrackPage.tsx';
+import './resident.css';
 
-// Resident QR pages (/r/:placeCode report, /t/:token tracking): kept tiny, no antd.
-createRoot(document.getElementById('root')!).render(<p>民情直通</p>);
+// Resident QR pages (/r/:placeCode report, /t/:token tracking): kept tiny — React and plain CSS, no UI kit.
+
+type Route = { page: 'report'; code: string } | { page: 'track'; token: string } | { page: 'none' };
+
+function routeOf(pathname: string): Route {
+  const match = /^\/(r|t)\/([^/]+)\/?$/.exec(pathname);
+  if (!match) return { page: 'none' };
+  const value = decodeURIComponent(match[2]);
+  return match[1] === 'r' ? { page: 'report', code: value } : { page: 'track', token: value };
+}
+
+function App() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const [location, setLocation] = useState(() => ({ path: window.location.pathname, state: (history.state ?? {}) as Record<string, unknown> }));
+  const t = useMemo(() => translator(lang), [lang]);
+
+  useEffect(() => {
+    const onPop = () => setLocation({ path: window.location.pathname, state: (history.state ?? {}) as Record<string, unknown> });
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  useEffect(() => {
+    rememberLang(lang);
+    document.title = `${t('appName')} · 网格通`;
+  }, [lang, t]);
+
+  const navigate = (to: string, state: Record<string, unknown> = {}) => {
+    history.pushState(state, '', to);
+    setLocation({ path: new URL(to, window.location.href).pathname, state });
+    window.scrollTo(0, 0);
+  };
+  const route = routeOf(location.path);
+
+  return (
+    <div className="app">
+      <header className="bar">
+        <span className="brand">{t('appName')}</span>
+        <button type="button" className="lang" data-testid="resident-lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          {t('lang')}
+        </button>
+      </header>
+      <main>
+        {route.page === 'report' && <ReportPage key={route.code} code={route.code} t={t} navigate={navigate} />}
+        {route.page === 'track' && <TrackPage key={route.token} token={route.token} t={t} lang={lang} justSubmitted={Boolean(location.state.justSubmitted)} />}
+        {route.page === 'none' && <p className="notice error" data-testid="resident-not-found">{t('placeNotFound')}</p>}
+      </main>
+    </div>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

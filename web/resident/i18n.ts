@@ -1,0 +1,198 @@
+// The resident pages' strings: Simplified Chinese by default, English on request (kept tiny on purpose).
+const zh = {
+  appName: '民情直通',
+  lang: 'EN',
+  loading: '加载中…',
+  retry: '重试',
+  networkError: '网络连接失败，请检查网络后重试',
+  placeNotFound: '未找到这个地点，请确认扫描的二维码是否正确。',
+  reportFor: '反映问题',
+  category: '问题类别',
+  chooseCategory: '请选择类别',
+  description: '问题描述',
+  descriptionHint: '请说明发生了什么、在哪里（至少 2 个字）',
+  location: '位置',
+  useLocation: '使用我的位置',
+  locating: '正在定位…',
+  locationSet: '已获取位置 {lng}, {lat}',
+  locationClear: '清除',
+  locationFailed: '无法获取位置：{reason}',
+  locationUnavailable: '此浏览器无法定位',
+  photos: '照片（最多 {n} 张）',
+  addPhoto: '添加照片',
+  removePhoto: '删除',
+  uploading: '上传中 {p}%',
+  uploadFailed: '上传失败',
+  contact: '联系方式（选填）',
+  contactHint: '留下联系方式，网格员会在 30 分钟内与您联系。',
+  name: '姓名',
+  phone: '手机号',
+  consent: '我同意社区为办理本诉求使用我的联系方式',
+  submit: '提交',
+  submitting: '提交中…',
+  errCategory: '请选择问题类别',
+  errDescription: '请简单描述问题（至少 2 个字）',
+  errPhone: '请填写 11 位手机号',
+  errConsent: '留下联系方式需勾选同意',
+  errPhotosPending: '请等待照片上传完成，或删除上传失败的照片',
+  submitted: '提交成功！请保存本页链接，用于查看办理进度和评价。',
+  copyLink: '复制链接',
+  copied: '已复制',
+  caseNumber: '编号',
+  status: '状态',
+  progress: '办理进度',
+  caseNotFound: '未找到这条诉求，请检查链接是否完整。',
+  refresh: '刷新',
+  rateTitle: '请对办理结果评价',
+  resolvedQuestion: '问题是否已解决？',
+  yes: '已解决',
+  no: '未解决',
+  satisfactionQuestion: '您对办理是否满意？',
+  satisfied: '满意',
+  basicallySatisfied: '基本满意',
+  dissatisfied: '不满意',
+  comment: '意见（选填）',
+  rateSubmit: '提交评价',
+  errRating: '请选择是否解决和满意程度',
+  yourRating: '您的评价：{resolved}，{satisfaction}',
+  reopenHint: '如果问题仍未解决，可以申请重新办理（仅限一次）。',
+  reopen: '申请重新办理',
+  failed: '操作失败：{message}',
+  'status.submitted': '已提交，待受理',
+  'status.dispatched': '已受理派单',
+  'status.in_progress': '办理中',
+  'status.summoned': '部门协同办理中',
+  'status.replied': '已答复',
+  'status.called_back': '已回访',
+  'status.rated': '已评价',
+  'status.closed': '已办结',
+  'status.declined': '不予受理',
+  'status.merged': '已合并到其他诉求',
+  'action.submit': '提交诉求',
+  'action.dispatch': '社区受理并派单',
+  'action.decline': '不予受理',
+  'action.merge': '与相同诉求合并',
+  'action.record_contact': '网格员已联系您',
+  'action.escalate': '上报上级处理',
+  'action.summon': '街道召集部门协同办理',
+  'action.reply': '答复办理结果',
+  'action.callback': '回访',
+  'action.rate': '居民评价',
+  'action.reopen': '重新办理',
+  'action.close': '办结',
+};
+
+export type MessageKey = keyof typeof zh;
+
+const en: Record<MessageKey, string> = {
+  appName: 'Report to your community',
+  lang: '中文',
+  loading: 'Loading…',
+  retry: 'Retry',
+  networkError: 'No connection. Check your network and try again.',
+  placeNotFound: 'This place was not found. Please check the QR code you scanned.',
+  reportFor: 'Report a problem',
+  category: 'Category',
+  chooseCategory: 'Choose a category',
+  description: 'Description',
+  descriptionHint: 'What happened, and where (at least 2 characters)',
+  location: 'Location',
+  useLocation: 'Use my location',
+  locating: 'Locating…',
+  locationSet: 'Location {lng}, {lat}',
+  locationClear: 'Clear',
+  locationFailed: 'Could not get your location: {reason}',
+  locationUnavailable: 'This browser cannot share a location',
+  photos: 'Photos (up to {n})',
+  addPhoto: 'Add photo',
+  removePhoto: 'Remove',
+  uploading: 'Uploading {p}%',
+  uploadFailed: 'Upload failed',
+  contact: 'Contact (optional)',
+  contactHint: 'Leave a number and your grid worker will call you within 30 minutes.',
+  name: 'Name',
+  phone: 'Mobile number',
+  consent: 'I agree that the community may use my contact details to handle this request',
+  submit: 'Submit',
+  submitting: 'Submitting…',
+  errCategory: 'Please choose a category',
+  errDescription: 'Please describe the problem (at least 2 characters)',
+  errPhone: 'Please enter an 11-digit mobile number',
+  errConsent: 'Please agree to the use of your contact details, or leave them out',
+  errPhotosPending: 'Wait for the photos to finish uploading, or remove the failed ones',
+  submitted: 'Submitted! Keep the link to this page to follow the progress and rate the result.',
+  copyLink: 'Copy link',
+  copied: 'Copied',
+  caseNumber: 'Number',
+  status: 'Status',
+  progress: 'Progress',
+  caseNotFound: 'This request was not found. Please check that the link is complete.',
+  refresh: 'Refresh',
+  rateTitle: 'Please rate the result',
+  resolvedQuestion: 'Was the problem solved?',
+  yes: 'Solved',
+  no: 'Not solved',
+  satisfactionQuestion: 'Are you satisfied with how it was handled?',
+  satisfied: 'Satisfied',
+  basicallySatisfied: 'Mostly satisfied',
+  dissatisfied: 'Dissatisfied',
+  comment: 'Comment (optional)',
+  rateSubmit: 'Submit rating',
+  errRating: 'Please say whether it was solved and how satisfied you are',
+  yourRating: 'Your rating: {resolved}, {satisfaction}',
+  reopenHint: 'If the problem is still there, you can ask for it to be handled again (once).',
+  reopen: 'Ask to handle it again',
+  failed: 'That did not work: {message}',
+  'status.submitted': 'Submitted, waiting to be accepted',
+  'status.dispatched': 'Accepted and assigned',
+  'status.in_progress': 'Being handled',
+  'status.summoned': 'Departments are working on it',
+  'status.replied': 'Answered',
+  'status.called_back': 'Followed up',
+  'status.rated': 'Rated',
+  'status.closed': 'Closed',
+  'status.declined': 'Declined',
+  'status.merged': 'Merged into another request',
+  'action.submit': 'Request submitted',
+  'action.dispatch': 'Accepted and assigned by the community',
+  'action.decline': 'Declined',
+  'action.merge': 'Merged with the same request',
+  'action.record_contact': 'Your grid worker contacted you',
+  'action.escalate': 'Passed up a level',
+  'action.summon': 'The street called in the departments',
+  'action.reply': 'Result answered',
+  'action.callback': 'Follow-up call',
+  'action.rate': 'Rated by the resident',
+  'action.reopen': 'Reopened',
+  'action.close': 'Closed',
+};
+
+export type Lang = 'zh' | 'en';
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { zh, en };
+const STORAGE_KEY = 'cg_resident_lang';
+
+export function initialLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+export function rememberLang(lang: Lang) {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+export type Translate = (key: MessageKey | string, vars?: Record<string, string | number>) => string;
+
+export function translator(lang: Lang): Translate {
+  return (key, vars) => {
+    const text = (dictionaries[lang] as Record<string, string>)[key] ?? (zh as Record<string, string>)[key] ?? key;
+    return vars ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? '')) : text;
+  };
+}
