@@ -107,7 +107,7 @@ describe('case endpoints under fuzzing', () => {
 
     for (let i = 0; i < REQUESTS; i++) {
       const who = pick(rng, [null, 'gridworker', 'dispatcher', 'street', 'water']);
-      const cookie = who ? { cookie: cookies[who] } : {};
+      const cookie: Record<string, string> = who ? { cookie: cookies[who] } : {};
       const caseId = rng() < 0.9 ? pick(rng, caseIds) : pick(rng, [0, -1, 2 ** 53, 'abc', '1e3', '%00', '1;DROP']);
       const token = rng() < 0.8 ? pick(rng, tokens) : pick(rng, ['x', 'a'.repeat(100), '..%2F..%2F', 'AAAAAAAAAAAAAAAAAAAAAAAA']);
       const kind = rng();
@@ -145,7 +145,7 @@ describe('case endpoints under fuzzing', () => {
           `/api/v1/public/cities/${encodeURIComponent(String(pick(rng, ['520300000000', city.city.code, 'x', '%00'])))}/case-categories`,
         ]);
       }
-      const headers = { ...cookie, ...(method === 'POST' ? headerSets() : {}) };
+      const headers: Record<string, string> = { ...cookie, ...(method === 'POST' ? headerSets() : {}) };
       const body = payload === undefined ? undefined : rng() < 0.03 ? '{"truncated":' : JSON.stringify(payload);
       const response = await t.app.inject({
         method,

@@ -89,6 +89,33 @@ describe('SLA clocks in PostgreSQL', () => {
     expect((await timers(second)).filter((c) => c.fired_at === null && c.cancelled_at === null)).toEqual([]);
   });
 
+  it('an approved extension restarts the resolve clock; a new colour re-times the running clocks from their start', async () => {
+    const dispatcher = await staff('dispatcher');
+    const worker = await staff('gridworker');
+    const street = await staff('street');
+    const id = await report('noise');
+    const dispatchTimer = (await timers(id)).find((c) => c.kind === 'dispatch')!;
+    await performCaseAction(t.context, { kind: 'staff', actor: dispatcher }, id, { command: { action: 'reclassify', color: 'red', reason: '夜间施工扰民严重' } });
+    const redDispatch = (await timers(id)).filter((c) => c.kind === 'dispatch' && c.cancelled_at === null);
+    expect(redDispatch).toHaveLength(1);
+    expect(new Date(redDispatch[0].due_at).getTime()).toBeLessThanOrEqual(new Date(dispatchTimer.due_at).getTime());
+    await performCaseAction(t.context, { kind: 'staff', actor: dispatcher }, id, { command: { action: 'dispatch' } });
+    await performCaseAction(t.context, { kind: 'staff', actor: worker }, id, { command: { action: 'record_contact' } });
+    const resolveBefore = (await timers(id)).find((c) => c.kind === 'resolve' && c.cancelled_at === null)!;
+    await performCaseAction(t.context, { kind: 'staff', actor: worker }, id, { command: { action: 'request_extension' } });
+    await performCaseAction(t.context, { kind: 'staff', actor: street }, id, { command: { action: 'decide_extension', approved: false } });
+    expect((await timers(id)).find((c) => c.kind === 'resolve' && c.cancelled_at === null)!.id).toBe(resolveBefore.id);
+    await performCaseAction(t.context, { kind: 'staff', actor: worker }, id, { command: { action: 'request_extension' } });
+    // The clock is about to run out: an approved extension must push it well past that.
+    const soon = new Date(Date.now() + 60_000);
+    await t.context.database.db.execute(sql`UPDATE sla_timers SET due_at = ${soon.toISOString()} WHERE id = ${resolveBefore.id}`);
+    await performCaseAction(t.context, { kind: 'staff', actor: street }, id, { command: { action: 'decide_extension', approved: true } });
+    const resolveAfter = (await timers(id)).filter((c) => c.kind === 'resolve' && c.cancelled_at === null);
+    expect(resolveAfter).toHaveLength(1);
+    expect(resolveAfter[0].id).not.toBe(resolveBefore.id);
+    expect(new Date(resolveAfter[0].due_at).getTime()).toBeGreaterThan(soon.getTime() + 3600_000);
+  });
+
   it('two sweepers racing fire every due reminder exactly once', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 30; i++) ids.push(await report('public_safety'));

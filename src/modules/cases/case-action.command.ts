@@ -206,7 +206,7 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
       : { cityId, actorUserId: null, actorName: performer.kind, action: `case.${action}`, resourceType: 'case', resourceId: caseId, outcome: 'success' as const,
           ip: performer.kind === 'resident' ? performer.client.ip : null, userAgent: performer.kind === 'resident' ? performer.client.userAgent : null, details: { from: snapshot.status, to: next.status } };
   await appendAudit(context.database, tx, audit);
-  await moveClocks(context.database, tx, caseId, action, next);
+  await moveClocks(context.database, tx, caseId, action, next, new Date(), input.command);
   return { id: caseId, status: next.status, holderLevel: next.holderLevel, version };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
-import type { CaseAction, CaseSnapshot } from '../cases/case-lifecycle.ts';
+import type { CaseAction, CaseCommand, CaseSnapshot } from '../cases/case-lifecycle.ts';
 import { clockDeadline, DEFAULT_SLA_RULE_SET, type CategoryOverrides, type ClockKind, type TriageColor } from './sla-policy.ts';
 import { chinaWorkingCalendar2025_2026 } from './working-calendar.ts';
 
@@ -26,6 +26,15 @@ async function stop(tx: Tx, caseId: number, kinds: ClockKind[] | 'all') {
     ${kinds === 'all' ? sql`` : sql`AND kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`}`);
 }
 
+async function runningSince(database: Database, tx: Tx, caseId: number, kinds: ClockKind[]) {
+  const rows = await database.rows<{ kind: ClockKind; created_at: string }>(
+    sql`SELECT kind, created_at FROM sla_timers WHERE case_id = ${caseId} AND fired_at IS NULL AND cancelled_at IS NULL
+        AND kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`,
+    tx,
+  );
+  return rows.map((r) => ({ kind: r.kind, startedAt: new Date(r.created_at) }));
+}
+
 export async function clockContextOf(database: Database, tx: Tx, caseId: number): Promise<ClockContext> {
   const [row] = await database.rows<{ city_id: number; triage_color: TriageColor; sla_overrides: unknown }>(
     sql`SELECT c.city_id, c.triage_color, cc.sla_overrides FROM cases c LEFT JOIN case_categories cc ON cc.id = c.category_id WHERE c.id = ${caseId}`,
@@ -39,7 +48,7 @@ export async function clockContextOf(database: Database, tx: Tx, caseId: number)
  * Which clocks an action stops and starts (in the same transaction as the action):
  * dispatch → contact + resolve; contact stops contact; summon → report-in; reply → callback; the end stops all.
  */
-export async function moveClocks(database: Database, tx: Tx, caseId: number, action: CaseAction, next: CaseSnapshot, now = new Date()) {
+export async function moveClocks(database: Database, tx: Tx, caseId: number, action: CaseAction, next: CaseSnapshot, now = new Date(), command?: CaseCommand) {
   // Read the case's colour and category at most once, and only for actions that start a clock.
   let loaded: Promise<ClockContext> | null = null;
   const clock = () => (loaded ??= clockContextOf(database, tx, caseId));
@@ -72,6 +81,23 @@ export async function moveClocks(database: Database, tx: Tx, caseId: number, act
     case 'decline':
     case 'merge':
       return stop(tx, caseId, 'all');
+    case 'decide_extension':
+      // An approved extension (延期) gives the holder a fresh resolve period from now.
+      if (command?.action === 'decide_extension' && command.approved) {
+        const running = await runningSince(database, tx, caseId, ['resolve']);
+        if (running.length) {
+          await stop(tx, caseId, ['resolve']);
+          await startClock(tx, await clock(), 'resolve', now);
+        }
+      }
+      return;
+    case 'reclassify':
+      // A new colour re-times the dispatch and resolve clocks from when they started.
+      for (const timer of await runningSince(database, tx, caseId, ['dispatch', 'resolve'])) {
+        await stop(tx, caseId, [timer.kind]);
+        await startClock(tx, await clock(), timer.kind, timer.startedAt);
+      }
+      return;
     default:
       return;
   }
