@@ -75,6 +75,14 @@ export function parseForm(body: string): Record<string, string | string[]> {
   return fields;
 }
 
+/**
+ * Errors the router raises before any route runs (a malformed percent-encoding in the path) go to the
+ * app's `frameworkErrors`; for URLs under /open311/ it should answer through this, in the spec's format.
+ */
+export function sendOpen311FrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, formatOfUrl(request.url), 400, `The URL is malformed: ${error.message}`.slice(0, 300));
+}
+
 const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.host || 'localhost'}/open311/v2`;
 
 /** Open311 GeoReport v2 at /open311/v2/ (JSON and XML); see docs/open311.md. */
@@ -116,18 +124,19 @@ export function open311Routes(app: App, context: AppContext) {
         });
       }
 
-      // One path segment carries the resource id and its optional .json/.xml suffix.
+      // The rest of the path carries the resource id and its optional .json/.xml suffix. A wildcard
+      // rather than a :param, so an over-long id is our 400/404 and not the router's own error body.
       const segmentRoute = (path: string, root: string, handler: (value: string, city: City) => Promise<unknown>) =>
         scope.get(path, { schema: { ...hidden, params: SegmentParams, querystring: JurisdictionQuery } }, async (request, reply) => {
-          const split = splitFormat(request.params.segment);
+          const split = splitFormat(request.params['*']);
           if (!split) throw new AppError('not_found', 'Unknown format: use .json or .xml');
           const city = await resolveJurisdiction(context, request.query.jurisdiction_id);
           return send(reply, split.format, root, await handler(split.value, city));
         });
 
-      segmentRoute('/v2/services/:segment', 'service_definition', (code, city) => serviceDefinition(context, city, code));
-      segmentRoute('/v2/requests/:segment', 'service_requests', (id, city) => getRequest(context, city, id));
-      segmentRoute('/v2/tokens/:segment', 'service_requests', (token, city) => requestIdFromToken(context, city, token));
+      segmentRoute('/v2/services/*', 'service_definition', (code, city) => serviceDefinition(context, city, code));
+      segmentRoute('/v2/requests/*', 'service_requests', (id, city) => getRequest(context, city, id));
+      segmentRoute('/v2/tokens/*', 'service_requests', (token, city) => requestIdFromToken(context, city, token));
     },
     { prefix: '/open311' },
   );

@@ -46,4 +46,4 @@ export const PostRequestBody = Type.Object(
   { additionalProperties: true },
 );
 
-export const SegmentParams = Type.Object({ segment: Type.String({ maxLength: 200 }) });
+export const SegmentParams = Type.Object({ '*': Type.String({ maxLength: 200 }) });
