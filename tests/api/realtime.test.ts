@@ -109,7 +109,8 @@ describe('realtime case stream (SSE over LISTEN/NOTIFY)', () => {
   const streams: Array<{ close(): void }> = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Many anonymous reports from one client and building: the intake rate limit is not what is tested here.
+    t = await createTestApp({ intakeLimitPerClient: 0, intakeLimitPerPlace: 0 });
     city = await buildScopedCity(t.context.database, t.context.cipher);
     await insertDefaultCategories(t.context.database, t.context.database.db, city.cityId);
     await t.context.database.db.execute(sql`INSERT INTO users (city_id, username, display_name, password_hash) SELECT city_id, 'gridworker_b', 'B', password_hash FROM users WHERE username = 'gridworker'`);
