@@ -104,7 +104,7 @@ export function ReportPage({ code, t, navigate }: { code: string; t: Translate; 
   }
 
   return (
-    <form className="card" onSubmit={submit} noValidate>
+    <form className="card" onSubmit={submit} onChange={() => problem && setProblem(null)} noValidate>
       <header className="place">
         <p className="muted">{t('reportFor')}</p>
         <h1 data-testid="resident-place-name">{place.address ?? place.placeName}</h1>

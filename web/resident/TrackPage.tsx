@@ -43,7 +43,7 @@ export function TrackPage({ token, t, lang, justSubmitted }: { token: string; t:
 
   return (
     <div className="stack">
-      {justSubmitted && <SavedLink t={t} />}
+      {justSubmitted && view.progress.length <= 1 && <SavedLink t={t} />}
       <section className="card">
         <p className="muted small">
           {t('caseNumber')} <strong data-testid="resident-case-number">{view.number}</strong>
