@@ -368,6 +368,21 @@ describe('Open311 GeoReport v2', () => {
     await expect(registerApiClient(t.context, city.cityId, 'Short', 'short')).rejects.toThrow(/at least 16/);
   });
 
+  it('replays a POST repeated with the same Idempotency-Key (JSON and XML) and writes the case once', async () => {
+    const before = await counts();
+    const form = new URLSearchParams({ api_key: key, jurisdiction_id: '520300000000', service_code: 'environment', lat: '27.605', long: '106.905', description: '垃圾堆积' }).toString();
+    for (const format of ['json', 'xml']) {
+      const send = (body: string) => t.app.inject({ method: 'POST', url: `/open311/v2/requests.${format}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': `open311-${format}` }, payload: body });
+      const first = await send(form);
+      expect(first.statusCode, first.body).toBe(201);
+      const again = await send(form);
+      expect({ status: again.statusCode, body: again.body, replayed: again.headers['idempotent-replayed'], type: again.headers['content-type'] })
+        .toEqual({ status: 201, body: first.body, replayed: 'true', type: first.headers['content-type'] });
+      expectError(await send(`${form}&first_name=x`), 422, format as 'json' | 'xml');
+    }
+    expect(await counts()).toEqual({ cases: before.cases + 2, events: before.events + 2, audits: before.audits + 2 });
+  });
+
   it('stays out of the OpenAPI document', async () => {
     const response = await get('/api/openapi.json');
     expect(response.statusCode).toBe(200);

@@ -4,10 +4,12 @@ import type { AppContext } from '../../context.ts';
 import type { App } from '../../http/types.ts';
 import { clientOf } from '../../http/request-context.ts';
 import { AppError } from '../../shared/errors.ts';
-import { formatOfUrl, render, renderErrors, splitFormat, type Open311Format } from './open311-format.ts';
+import type { Tx } from '../../db/client.ts';
+import type { IntakeResult } from '../cases/intake.command.ts';
+import { formatOfUrl, JSON_TYPE, render, renderErrors, splitFormat, type Open311Format } from './open311-format.ts';
 import type { City } from './open311.repository.ts';
 import { JurisdictionQuery, PostQuery, PostRequestBody, RequestsQuery, SegmentParams } from './open311.schemas.ts';
-import { createRequest, discovery, getRequest, listRequests, listServices, requestIdFromToken, resolveJurisdiction, serviceDefinition, type PostFields } from './open311.service.ts';
+import { createRequest, discovery, postAnswer, getRequest, listRequests, listServices, requestIdFromToken, resolveJurisdiction, serviceDefinition, type PostFields } from './open311.service.ts';
 
 const formats: Array<{ suffix: string; format: Open311Format }> = [
   { suffix: '', format: 'json' },
@@ -119,7 +121,11 @@ export function open311Routes(app: App, context: AppContext) {
         scope.post(`/v2/requests${suffix}`, { schema: { ...hidden, querystring: PostQuery, body: PostRequestBody } }, async (request, reply) => {
           const fields = { ...request.body } as PostFields;
           if (fields.jurisdiction_id === undefined && request.query.jurisdiction_id !== undefined) fields.jurisdiction_id = request.query.jurisdiction_id;
-          const created = await createRequest(context, fields, request.query.api_key, clientOf(request));
+          // With an Idempotency-Key the JSON answer is stored in the intake's own transaction, so a crash
+          // between commit and reply replays it; an XML answer is stored as it is sent.
+          const claim = request.idempotency;
+          const hooks = claim && format === 'json' ? { beforeCommit: (tx: Tx, result: IntakeResult) => claim.finishInTx(tx, 201, postAnswer(result), { 'content-type': JSON_TYPE }) } : {};
+          const created = await createRequest(context, fields, request.query.api_key, clientOf(request), hooks);
           return send(reply, format, 'service_requests', created, 201);
         });
       }

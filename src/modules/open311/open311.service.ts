@@ -2,7 +2,8 @@ import type { AppContext } from '../../context.ts';
 import type { ClientInfo } from '../auth/auth.service.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { maskAddress } from '../../shared/personal-data.ts';
-import { intakeCase } from '../cases/intake.command.ts';
+import type { TransactionHooks } from '../cases/case-action.command.ts';
+import { intakeCase, type IntakeResult } from '../cases/intake.command.ts';
 import { findApiClientByKey, touchApiClient } from './api-clients.repository.ts';
 import { maskPhonesInText, parseW3cDateTime, w3cDateTime } from './open311-format.ts';
 import { activeCategories, caseNumberByToken, findCases, findCityByCode, firstCities, loadCaseExtras, type CaseExtras, type CaseRow, type City } from './open311.repository.ts';
@@ -242,7 +243,7 @@ function reporterName(first: string | undefined, last: string | undefined): stri
  * the same intake as every other channel (route by point or by building/grid code, triage, clocks).
  * Contact details sent by a client imply the reporter's consent, given in the client's own app.
  */
-export async function createRequest(context: AppContext, fields: PostFields, queryApiKey: string | undefined, client: ClientInfo) {
+export async function createRequest(context: AppContext, fields: PostFields, queryApiKey: string | undefined, client: ClientInfo, hooks: TransactionHooks<IntakeResult> = {}) {
   // The spec sends api_key with the form; some clients put it in the query string.
   const apiClient = await findApiClientByKey(context, text(fields, 'api_key') ?? present(queryApiKey));
   if (!apiClient) throw new AppError('forbidden', 'api_key was not provided or is not valid');
@@ -290,8 +291,14 @@ export async function createRequest(context: AppContext, fields: PostFields, que
       consent: Boolean(name || phone),
     },
     client,
+    hooks,
   );
   await touchApiClient(context, apiClient.id);
+  return postAnswer(created);
+}
+
+/** What POST requests answers: the case number is the service_request_id, the tracking token the token. */
+export function postAnswer(created: IntakeResult) {
   return [
     {
       service_request_id: created.number,
