@@ -141,6 +141,18 @@ describe('dispatcher board API', () => {
       expect((await get(null, '/api/v1/cases/board')).statusCode).toBe(401);
     });
 
+    it('lists a case\'s clocks: running first, then stopped ones, with the extension flag', async () => {
+      const response = await get('dispatcher', `/api/v1/cases/${dispatched}/clocks`);
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json() as { version: number; extensionPending: boolean; clocks: Array<{ kind: string; state: string; dueAt: string; overdue: boolean }> };
+      expect(body.extensionPending).toBe(false);
+      expect(body.version).toBe(2);
+      expect(body.clocks.map((c) => [c.kind, c.state])).toEqual([['contact', 'running'], ['resolve', 'running'], ['dispatch', 'stopped']]);
+      expect(body.clocks.every((c) => !c.overdue)).toBe(true);
+      expect((await get('gridworker_b', `/api/v1/cases/${dispatched}/clocks`)).statusCode).toBe(403);
+      expect((await get('water', `/api/v1/cases/${summoned}/clocks`)).json().clocks.map((c: { kind: string; state: string }) => c.kind)).toContain('report_in');
+    });
+
     it('marks a case whose clock ran out as overdue and puts it and supervised cases on the watch lists', async () => {
       await t.context.database.db.execute(sql`UPDATE sla_timers SET due_at = now() - interval '5 minutes' WHERE case_id = ${submitted} AND kind = 'dispatch'`);
       const board = (await get('dispatcher', '/api/v1/cases/board')).json() as Board;
@@ -273,7 +285,7 @@ describe('dispatcher board API', () => {
       for (const key of keys) for (const value of values) urls.push(`${path}?${key}=${/%/.test(value) ? value : encodeURIComponent(value)}`);
       urls.push(`${path}?unknown=1`, `${path}?page=1&page=2`, `${path}?__proto__=x`);
     }
-    for (const id of ['-1', '0', 'abc', '99999999999999999999', '1.5', '%00', '1e400', '9007199254740991']) urls.push(`/api/v1/cases/${id}/suggestions`);
+    for (const id of ['-1', '0', 'abc', '99999999999999999999', '1.5', '%00', '1e400', '9007199254740991']) urls.push(`/api/v1/cases/${id}/suggestions`, `/api/v1/cases/${id}/clocks`);
     for (const who of [null, 'dispatcher', 'water']) {
       for (const url of urls) {
         const response = await get(who, url);

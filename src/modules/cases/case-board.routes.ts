@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.ts';
 import type { App } from '../../http/types.ts';
 import { authenticate } from '../../http/request-context.ts';
 import { IdParams } from '../regions/regions.schemas.ts';
-import { caseBoard, caseMap, caseWatchList, MAP_LIMIT_DEFAULT, openCaseStatuses } from './case-board.service.ts';
+import { caseBoard, caseClocks, caseMap, caseWatchList, MAP_LIMIT_DEFAULT, openCaseStatuses } from './case-board.service.ts';
 import { caseSuggestions } from './case-suggestions.service.ts';
 
 const OpenStatus = Type.Union(openCaseStatuses.map((s) => Type.Literal(s)));
@@ -31,5 +31,8 @@ export function caseBoardRoutes(app: App, context: AppContext) {
   );
   app.get('/api/v1/cases/:id/suggestions', { schema: { tags, params: IdParams, summary: 'Suggested grid workers and possible duplicates for a case' } }, async (request) =>
     caseSuggestions(context, await authenticate(context, request), request.params.id),
+  );
+  app.get('/api/v1/cases/:id/clocks', { schema: { tags, params: IdParams, summary: 'SLA clocks of a case: running, fired (overdue) and stopped' } }, async (request) =>
+    caseClocks(context, await authenticate(context, request), request.params.id),
   );
 }

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
+import { notFound } from '../../shared/errors.ts';
 import type { Actor } from '../policy/actor.ts';
-import { requireAbility, scopeFor } from '../policy/authorize.ts';
+import { authorize, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import type { CaseStatus } from './case-lifecycle.ts';
 import { presentCase } from './cases.service.ts';
@@ -156,5 +157,41 @@ export async function caseMap(context: AppContext, actor: Actor, query: { status
     total: Number(total),
     /** Open cases with no point, building centroid or grid centroid: not on the map. */
     unlocated: Number(unlocated),
+  };
+}
+
+/** Loads a case's scope facts and refuses (403/404) unless the actor may read it, as caseDetail does. */
+export async function readableCase(context: AppContext, actor: Actor, caseId: number) {
+  const [row] = await context.database.rows<Record<string, unknown>>(sql`SELECT c.*, b.centroid_lng AS building_lng, b.centroid_lat AS building_lat
+    FROM cases c LEFT JOIN region_nodes b ON b.id = c.building_id WHERE c.id = ${caseId}`);
+  if (!row) throw notFound('Case');
+  const summoned = await context.database.rows<{ department_id: number }>(sql`SELECT department_id FROM case_summonses WHERE case_id = ${caseId} AND returned_at IS NULL`);
+  authorize(actor, 'case', 'read', { cityId: Number(row.city_id), regionPath: row.region_path as string, unitIds: summoned.map((s) => Number(s.department_id)) });
+  return row;
+}
+
+const clockState = (row: Record<string, unknown>) => (row.fired_at !== null ? 'fired' : row.cancelled_at !== null ? 'stopped' : 'running');
+const isoOrNull = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
+
+/** A case's SLA clocks, running ones first (then by deadline), and whether an extension waits for approval. */
+export async function caseClocks(context: AppContext, actor: Actor, caseId: number) {
+  const row = await readableCase(context, actor, caseId);
+  const timers = await context.database.rows<Record<string, unknown>>(sql`
+    SELECT kind, due_at, fired_at, cancelled_at, created_at, (due_at <= now()) AS past_due FROM sla_timers WHERE case_id = ${caseId}
+    ORDER BY (fired_at IS NULL AND cancelled_at IS NULL) DESC, due_at, id`);
+  return {
+    caseId,
+    version: Number(row.version),
+    extensionPending: Boolean(row.extension_pending),
+    serverTime: new Date().toISOString(),
+    clocks: timers.map((t) => ({
+      kind: t.kind as string,
+      state: clockState(t) as 'running' | 'fired' | 'stopped',
+      startedAt: isoOrNull(t.created_at)!,
+      dueAt: isoOrNull(t.due_at)!,
+      firedAt: isoOrNull(t.fired_at),
+      stoppedAt: isoOrNull(t.cancelled_at),
+      overdue: clockState(t) === 'fired' || (clockState(t) === 'running' && Boolean(t.past_due)),
+    })),
   };
 }

@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import { notFound } from '../../shared/errors.ts';
 import type { Actor } from '../policy/actor.ts';
-import { authorize } from '../policy/authorize.ts';
-import { caseReadCondition } from './case-board.service.ts';
+import { caseReadCondition, readableCase } from './case-board.service.ts';
 
 /** How near (metres) and how recent (days) another open case must be to count as a possible duplicate. */
 export const DUPLICATE_RADIUS_METERS = 300;
@@ -24,13 +22,9 @@ const haversine = (lng1: unknown, lat1: unknown, lng2: unknown, lat2: unknown) =
  * there is no point) from the last 30 days, nearest first. Both are limited to what the actor may read.
  */
 export async function caseSuggestions(context: AppContext, actor: Actor, caseId: number) {
-  const [subject] = await context.database.rows<Record<string, unknown>>(sql`
-    SELECT c.id, c.city_id, c.region_path, c.category_id, c.grid_id, c.building_id,
-      coalesce(CASE WHEN c.lat IS NOT NULL THEN c.lng END, b.centroid_lng) AS lng, coalesce(CASE WHEN c.lng IS NOT NULL THEN c.lat END, b.centroid_lat) AS lat
-    FROM cases c LEFT JOIN region_nodes b ON b.id = c.building_id WHERE c.id = ${caseId}`);
-  if (!subject) throw notFound('Case');
-  const summoned = await context.database.rows<{ department_id: number }>(sql`SELECT department_id FROM case_summonses WHERE case_id = ${caseId} AND returned_at IS NULL`);
-  authorize(actor, 'case', 'read', { cityId: Number(subject.city_id), regionPath: subject.region_path as string, unitIds: summoned.map((s) => Number(s.department_id)) });
+  const subject = await readableCase(context, actor, caseId);
+  // The point duplicates are measured from: the reported point, else the building's centroid.
+  const [subjectLng, subjectLat] = subject.lng !== null && subject.lat !== null ? [subject.lng, subject.lat] : [subject.building_lng, subject.building_lat];
 
   const gridWorkers =
     subject.grid_id === null
@@ -46,8 +40,8 @@ export async function caseSuggestions(context: AppContext, actor: Actor, caseId:
   // Candidate point: the reported point, else the building's centroid (as for the subject).
   const candidateLng = sql`coalesce(CASE WHEN c.lat IS NOT NULL THEN c.lng END, b.centroid_lng)`;
   const candidateLat = sql`coalesce(CASE WHEN c.lng IS NOT NULL THEN c.lat END, b.centroid_lat)`;
-  const hasPoint = subject.lng !== null && subject.lat !== null;
-  const distance = hasPoint ? haversine(Number(subject.lng), Number(subject.lat), candidateLng, candidateLat) : sql`NULL::double precision`;
+  const hasPoint = subjectLng !== null && subjectLat !== null && subjectLng !== undefined && subjectLat !== undefined;
+  const distance = hasPoint ? haversine(Number(subjectLng), Number(subjectLat), candidateLng, candidateLat) : sql`NULL::double precision`;
   const near = [
     hasPoint ? sql`(${candidateLng} IS NOT NULL AND ${candidateLat} IS NOT NULL AND ${distance} <= ${DUPLICATE_RADIUS_METERS})` : null,
     subject.building_id !== null ? sql`c.building_id = ${Number(subject.building_id)}` : null,
