@@ -207,7 +207,7 @@ describe('request loop plumbing (API)', () => {
       } finally {
         await perPlace.close();
       }
-    });
+    }, 180_000);
   });
 
   describe('holder levels and tasks', () => {
@@ -223,6 +223,37 @@ describe('request loop plumbing (API)', () => {
       expect((await act('dispatcher', id, { action: 'reply', note: '社区已协调处理' })).statusCode).toBe(200);
       const [open] = await t.context.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM case_tasks WHERE case_id = ${id} AND status = 'open'`);
       expect(Number(open.n)).toBe(0);
+    });
+
+    it('a reopened case can summon the same department again; a summons carries its deadline; a full return stops the report-in clock', async () => {
+      const created = (await report(body())).json();
+      const id = await caseIdOf(created.trackingToken);
+      const ok = async (who: string, payload: object) => {
+        const response = await act(who, id, payload);
+        expect(response.statusCode, `${who} ${JSON.stringify(payload)}: ${response.body}`).toBe(200);
+      };
+      const toStreetAndSummon = async () => {
+        await ok('dispatcher', { action: 'dispatch' });
+        await ok('gridworker', { action: 'record_contact' });
+        await ok('gridworker', { action: 'escalate' });
+        await ok('dispatcher', { action: 'escalate' });
+        await ok('street', { action: 'summon', departmentIds: [city.department.id] });
+      };
+      await toStreetAndSummon();
+      const [summons] = await t.context.database.rows<{ deadline: string | null }>(sql`SELECT deadline FROM case_summonses WHERE case_id = ${id}`);
+      const [timer] = await t.context.database.rows<{ due_at: string }>(sql`SELECT due_at FROM sla_timers WHERE case_id = ${id} AND kind = 'report_in'`);
+      expect(new Date(summons.deadline!).getTime()).toBe(new Date(timer.due_at).getTime());
+      await ok('water', { action: 'report_in', departmentId: city.department.id });
+      await ok('water', { action: 'department_reply', departmentId: city.department.id, note: '已维修管道' });
+      await ok('street', { action: 'reply', note: '水务局已维修' });
+      const rated = await t.app.inject({ method: 'POST', url: `/api/v1/public/cases/${created.trackingToken}/rating`, payload: { resolved: false, satisfaction: 'dissatisfied' } });
+      expect(rated.statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'POST', url: `/api/v1/public/cases/${created.trackingToken}/reopen` })).statusCode).toBe(200);
+      await toStreetAndSummon();
+      await ok('water', { action: 'report_in', departmentId: city.department.id });
+      await ok('water', { action: 'department_return', departmentId: city.department.id, reason: '不属本部门职责' });
+      const running = await t.context.database.rows(sql`SELECT id FROM sla_timers WHERE case_id = ${id} AND kind = 'report_in' AND fired_at IS NULL AND cancelled_at IS NULL`);
+      expect(running).toHaveLength(0);
     });
 
     it('dispatch splits a case into tasks for grid workers of its community, and refuses others', async () => {

@@ -14,4 +14,10 @@ export const abilitiesOf = (actor: Actor) => ({
   assignRoles: mayEver(actor, 'role_assignment', 'create'),
   unlockUsers: mayEver(actor, 'user', 'unlock'),
   readAudit: mayEver(actor, 'audit', 'read'),
+  readCases: mayEver(actor, 'case', 'read'),
+  dispatchCases: mayEver(actor, 'case', 'dispatch'),
+  createCases: mayEver(actor, 'case', 'create'),
+  handleCases: mayEver(actor, 'case', 'handle'),
+  viewStreetCases: mayEver(actor, 'case', 'supervise'),
+  answerSummonses: mayEver(actor, 'case', 'answer_summons'),
 });

@@ -60,8 +60,16 @@ export async function moveClocks(database: Database, tx: Tx, caseId: number, act
       return;
     case 'record_contact':
       return stop(tx, caseId, ['contact']);
-    case 'summon':
-      return void (await startClock(tx, await clock(), 'report_in', now));
+    case 'summon': {
+      const due = await startClock(tx, await clock(), 'report_in', now);
+      // The summons carries its report-in deadline too (shown to the department).
+      await tx.execute(sql`UPDATE case_summonses SET deadline = ${due.toISOString()} WHERE case_id = ${caseId} AND deadline IS NULL AND returned_at IS NULL`);
+      return;
+    }
+    case 'department_return':
+      // Every department returned it, or those left have all reported in: nobody still owes a report-in.
+      if (next.summonses.every((s) => s.reportedIn)) await stop(tx, caseId, ['report_in']);
+      return;
     case 'report_in':
       if (next.summonses.every((s) => s.reportedIn)) await stop(tx, caseId, ['report_in']);
       return;
