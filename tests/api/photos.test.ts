@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDefaultCategories } from '../../src/modules/cases/case-categories.repository.ts';
 import { linkAttachments } from '../../src/modules/photos/attachments.repository.ts';
+import { pruneUnattachedPhotos } from '../../src/modules/photos/photos.service.ts';
 import { AppError } from '../../src/shared/errors.ts';
 import { buildScopedCity } from '../support/factories.ts';
 import { containsBytes, GPS_MARKER, hasApp1, jpegClaiming, jpegWithExif, plainJpeg, pngImage } from '../support/photos.ts';
@@ -263,5 +264,22 @@ describe('photos', () => {
     expect(await refusal(() => link({ ...anon, caseId: c2.id, tokens: [six[0]] }))).toMatchObject({ code: 'validation_failed', details: [{ token: six[0], reason: 'already_attached' }] });
     expect(Number((await attachmentRow(six[0])).case_id)).toBe(c.id);
     expect(await link({ ...anon, tokens: [] })).toEqual([]);
+  });
+
+  it('prunes photos never attached, rows and files, and keeps attached ones', async () => {
+    const ip = freshIp();
+    const c = await report(ip);
+    const kept = (await upload({ content: plainJpeg(8, 8) }, ip)).json() as { token: string };
+    const dropped = (await upload({ content: plainJpeg(8, 8) }, ip)).json() as { token: string };
+    await link({ caseId: c.id, caseEventId: null, tokens: [kept.token], uploaderUserId: null, uploaderIp: ip });
+    const droppedRow = await attachmentRow(dropped.token);
+    const droppedFile = path.join(dataDir, 'uploads', String(droppedRow.storage_key).slice(0, 2), `${droppedRow.storage_key}.jpg`);
+    expect(await pruneUnattachedPhotos(t.context, new Date(Date.now() - 3600_000))).toBe(0);
+    const pruned = await pruneUnattachedPhotos(t.context, new Date(Date.now() + 1000));
+    expect(pruned).toBeGreaterThanOrEqual(1);
+    expect(await attachmentRow(dropped.token)).toBeUndefined();
+    await expect(fs.access(droppedFile)).rejects.toThrow();
+    expect(await attachmentRow(kept.token)).toBeTruthy();
+    expect((await get(`/api/v1/photos/${dropped.token}`)).statusCode).toBe(404);
   });
 });

@@ -127,3 +127,14 @@ async function caseRecord(context: AppContext, caseId: number) {
   const summonses = await context.database.rows<{ department_id: number }>(sql`SELECT department_id FROM case_summonses WHERE case_id = ${caseId} AND returned_at IS NULL`);
   return { cityId: Number(row.city_id), regionPath: row.region_path, unitIds: summonses.map((s) => Number(s.department_id)) };
 }
+
+/**
+ * Photos uploaded but never attached to a report or action (the resident gave up, or removed them) are
+ * deleted after a while, rows and files. For the housekeeping loop; returns how many went.
+ */
+export async function pruneUnattachedPhotos(context: AppContext, olderThan: Date): Promise<number> {
+  const rows = await context.database.rows<{ storage_key: string }>(sql`
+    DELETE FROM attachments WHERE case_id IS NULL AND created_at < ${olderThan.toISOString()} RETURNING storage_key`);
+  for (const row of rows) await removePhotoFile(context.config, row.storage_key);
+  return rows.length;
+}
