@@ -26,6 +26,8 @@ export interface Config {
   intakeLimitPerClient: number;
   intakeLimitPerPlace: number;
   intakeLimitWindowSeconds: number;
+  /** Open311 POSTs per client per minute; 0 turns the limit off. */
+  open311LimitPerMinute: number;
   /** Key of the Open311 client registered in demo mode. */
   demoOpen311Key: string;
 }
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     intakeLimitPerClient: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_INTAKE_LIMIT_PER_CLIENT, 20),
     intakeLimitPerPlace: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_INTAKE_LIMIT_PER_PLACE, 30),
     intakeLimitWindowSeconds: intFromEnv(env.CIVICGRID_INTAKE_LIMIT_WINDOW_SECONDS, 600),
+    open311LimitPerMinute: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_OPEN311_LIMIT_PER_MINUTE, 600),
     demoOpen311Key: env.CIVICGRID_DEMO_OPEN311_KEY || 'civicgrid-demo-open311-key',
     ...overrides,
   };

@@ -12,6 +12,7 @@ import { startDeliveryWorker } from './modules/notifications/delivery.worker.ts'
 import { inAppAdapter, loggingAdapter } from './modules/notifications/delivery-adapters.ts';
 import { pruneIdempotencyKeys } from './http/idempotency.ts';
 import { pruneRateLimitCounters } from './shared/rate-limit.ts';
+import { pruneUnattachedPhotos } from './modules/photos/photos.service.ts';
 
 /** Opens the database (PGlite in `dataDir` unless DATABASE_URL is set) and applies migrations. */
 export async function createContext(config: Config): Promise<AppContext> {
@@ -43,7 +44,8 @@ export async function startServer(context: AppContext) {
   // Housekeeping: idempotency keys and rate-limit windows are only useful for a day.
   const housekeeping = setInterval(() => {
     const now = new Date();
-    Promise.all([pruneIdempotencyKeys(context, now), pruneRateLimitCounters(context, new Date(now.getTime() - 86_400_000))]).catch((error) => logger.error({ err: error }, 'housekeeping failed'));
+    const dayAgo = new Date(now.getTime() - 86_400_000);
+    Promise.all([pruneIdempotencyKeys(context, now), pruneRateLimitCounters(context, dayAgo), pruneUnattachedPhotos(context, dayAgo)]).catch((error) => logger.error({ err: error }, 'housekeeping failed'));
   }, 10 * 60_000);
   housekeeping.unref();
   logger.info(`CivicGrid listening on http://localhost:${context.config.port} (${context.database.engine})`);

@@ -12,6 +12,7 @@ Commands:
   admin create --username U --role R [--display-name N] [--city-code C --city-name N]
                                               create an administrator (password from CIVICGRID_ADMIN_PASSWORD or prompted)
   audit verify                                check the audit log's hash chain
+  api-client create --city-code C --name N    register an Open311 client and print its API key (shown once)
   backup --out FILE                           write a full logical backup of the database
   restore --in FILE                           restore a backup into an empty database
 
@@ -89,6 +90,19 @@ const commands: Record<string, Command> = {
         cityName: values['city-name'],
       });
       console.log(`created ${values.role} ${user.username} (id ${user.id}); the first login asks them to set up TOTP`);
+      return 0;
+    });
+  },
+  async 'api-client'(args, config) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'city-code': { type: 'string' }, name: { type: 'string' } } });
+    if (positionals[0] !== 'create' || !values['city-code'] || !values.name) throw new Error('Usage: civicgrid api-client create --city-code C --name N');
+    return withContext(config, async (context) => {
+      const { sql } = await import('drizzle-orm');
+      const [city] = await context.database.rows<{ id: number }>(sql`SELECT id FROM cities WHERE code = ${values['city-code']}`);
+      if (!city) throw new Error(`No city with code ${values['city-code']}`);
+      const { registerApiClient } = await import('../modules/open311/api-clients.repository.ts');
+      const key = await registerApiClient(context, Number(city.id), values.name!);
+      console.log(`Open311 client "${values.name}" registered for ${values['city-code']}. API key (store it now, it is not shown again):\n${key}`);
       return 0;
     });
   },

@@ -15,6 +15,7 @@ import { installIdempotency } from './idempotency.ts';
 import { validatorCompiler } from './validation.ts';
 import type { App } from './types.ts';
 import { routeModules } from './routes.ts';
+import { sendOpen311FrameworkError } from '../modules/open311/open311.routes.ts';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -29,7 +30,10 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
     trustProxy: context.config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
     // Errors Fastify raises before routing (e.g. a malformed URL) get the same body as every other error.
-    frameworkErrors: (error, _request, reply) => (reply as unknown as FastifyReply).status(400).send(errorBody('bad_request', error.message)),
+    frameworkErrors: (error, request, reply) =>
+      request.url.startsWith('/open311/')
+        ? sendOpen311FrameworkError(error, request as never, reply as never)
+        : (reply as unknown as FastifyReply).status(400).send(errorBody('bad_request', error.message)),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);

@@ -6,7 +6,7 @@ import { AppError } from './errors.ts';
  * Fixed-window rate limit shared by every server process: one upsert on rate_limit_counters returns the
  * window's count. A limit of 0 or less means "no limit". Throws 429 `rate_limited` with the retry time.
  */
-export async function enforceRateLimit(context: AppContext, bucket: string, limit: number, windowSeconds: number, now = new Date()): Promise<void> {
+export async function enforceRateLimit(context: AppContext, bucket: string, limit: number, windowSeconds: number, message = 'Too many requests from here: please try again later', now = new Date()): Promise<void> {
   if (limit <= 0) return;
   const windowMs = windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
@@ -16,7 +16,7 @@ export async function enforceRateLimit(context: AppContext, bucket: string, limi
     RETURNING count`);
   if (Number(row.count) > limit) {
     const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
-    throw new AppError('rate_limited', 'Too many reports from here: please try again later', { bucket: bucket.split(':')[0], limit, retryAfterSeconds });
+    throw new AppError('rate_limited', message, { bucket: bucket.split(':')[0], limit, retryAfterSeconds });
   }
 }
 

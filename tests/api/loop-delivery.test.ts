@@ -317,6 +317,12 @@ describe('request loop plumbing (API)', () => {
       const [submit] = await t.context.database.rows<{ attachments: unknown }>(sql`SELECT attachments FROM case_events WHERE case_id = ${id} AND action = 'submit'`);
       const parsed = typeof submit.attachments === 'string' ? JSON.parse(submit.attachments) : submit.attachments;
       expect(parsed).toEqual([{ token, url: `/api/v1/photos/${token}` }]);
+      // The tracking page shows it, readable with the tracking token.
+      const view = (await t.app.inject({ method: 'GET', url: `/api/v1/public/cases/${created.json().trackingToken}` })).json() as { progress: Array<{ photos: Array<{ url: string }> }> };
+      expect(view.progress[0].photos).toHaveLength(1);
+      const photo = await t.app.inject({ method: 'GET', url: view.progress[0].photos[0].url });
+      expect(photo.statusCode).toBe(200);
+      expect(photo.headers['content-type']).toBe('image/jpeg');
       // Someone else cannot attach the same photo to their report.
       const stolen = await t.app.inject({ method: 'POST', url: '/api/v1/public/cases', remoteAddress: '10.9.0.2', payload: body({ photoTokens: [token] }) });
       expect(stolen.statusCode).toBe(400);

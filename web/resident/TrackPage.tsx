@@ -65,6 +65,15 @@ export function TrackPage({ token, t, lang, justSubmitted }: { token: string; t:
             <li key={i} data-action={step.action}>
               <time dateTime={step.at}>{when(step.at)}</time>
               <span>{t(`action.${step.action}`)}</span>
+              {step.photos && step.photos.length > 0 && (
+                <span className="timeline-photos">
+                  {step.photos.map((photo) => (
+                    <a key={photo.url} href={photo.url} target="_blank" rel="noreferrer">
+                      <img src={photo.url} alt="" width={64} height={64} loading="lazy" data-testid="resident-timeline-photo" />
+                    </a>
+                  ))}
+                </span>
+              )}
             </li>
           ))}
         </ol>

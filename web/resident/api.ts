@@ -44,7 +44,7 @@ export interface CaseView {
   title: string;
   categoryName: string | null;
   createdAt: string;
-  progress: Array<{ action: string; status: string; at: string }>;
+  progress: Array<{ action: string; status: string; at: string; photos?: Array<{ url: string }> }>;
   rating: { resolved: boolean; satisfaction: Satisfaction } | null;
   canRate: boolean;
   canReopen: boolean;

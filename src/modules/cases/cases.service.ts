@@ -103,8 +103,11 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
 export async function publicCaseView(context: AppContext, token: string) {
   const [row] = await context.database.rows<Record<string, unknown>>(sql`${caseSelect} WHERE c.tracking_token = ${token}`);
   if (!row) throw notFound('Case');
-  const events = await context.database.rows<Record<string, unknown>>(sql`SELECT action, to_status, at FROM case_events WHERE case_id = ${Number(row.id)} AND is_public ORDER BY id`);
+  const events = await context.database.rows<Record<string, unknown>>(sql`SELECT action, to_status, at, attachments FROM case_events WHERE case_id = ${Number(row.id)} AND is_public ORDER BY id`);
   const status = row.status as string;
+  // Photos on public steps, readable by whoever holds the tracking token.
+  const photosOf = (value: unknown) =>
+    ((typeof value === 'string' ? JSON.parse(value) : value ?? []) as Array<{ url?: string }>).filter((p) => p.url).map((p) => ({ url: `${p.url}?t=${encodeURIComponent(token)}` }));
   return {
     number: row.number as string,
     status,
@@ -112,7 +115,7 @@ export async function publicCaseView(context: AppContext, token: string) {
     categoryName: (row.category_name as string | null) ?? null,
     triageColor: row.triage_color as string,
     createdAt: new Date(row.created_at as string).toISOString(),
-    progress: events.map((e) => ({ action: e.action as string, status: e.to_status as string, at: new Date(e.at as string).toISOString() })),
+    progress: events.map((e) => ({ action: e.action as string, status: e.to_status as string, at: new Date(e.at as string).toISOString(), photos: photosOf(e.attachments) })),
     rating: row.rating_satisfaction ? { resolved: Boolean(row.rating_resolved), satisfaction: row.rating_satisfaction as string } : null,
     canRate: (status === 'replied' || status === 'called_back') && !row.rating_satisfaction,
     canReopen: status === 'rated' && Number(row.reopen_count) === 0 && (row.rating_resolved === false || row.rating_satisfaction === 'dissatisfied'),

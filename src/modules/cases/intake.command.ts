@@ -101,9 +101,9 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
   // Anonymous reports are limited per client and per place (a QR code), counted across all server processes.
   const anonymous = actor === null && (input.channel === 'qr' || input.channel === 'h5');
   const { intakeLimitPerClient, intakeLimitPerPlace, intakeLimitWindowSeconds } = context.config;
-  if (anonymous) await enforceRateLimit(context, `intake-client:${client.ip ?? 'unknown'}`, intakeLimitPerClient, intakeLimitWindowSeconds);
+  if (anonymous) await enforceRateLimit(context, `intake-client:${client.ip ?? 'unknown'}`, intakeLimitPerClient, intakeLimitWindowSeconds, 'Too many reports from here: please try again later');
   const place = await resolvePlace(context, input, actor?.cityId ?? null);
-  if (anonymous) await enforceRateLimit(context, `intake-place:${place.buildingId ?? place.gridId}`, intakeLimitPerPlace, intakeLimitWindowSeconds);
+  if (anonymous) await enforceRateLimit(context, `intake-place:${place.buildingId ?? place.gridId}`, intakeLimitPerPlace, intakeLimitWindowSeconds, 'Too many reports about this place right now: please try again later');
   if (actor) authorize(actor, 'case', 'create', { cityId: place.cityId, regionPath: place.regionPath });
   const [category] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown; sla_overrides: unknown }>(
     sql`SELECT id, default_color, raise_keywords, sla_overrides FROM case_categories WHERE city_id = ${place.cityId} AND code = ${input.categoryCode} AND active`,

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../shared/errors.ts';
 import { maskAddress } from '../../shared/personal-data.ts';
 import type { TransactionHooks } from '../cases/case-action.command.ts';
 import { intakeCase, type IntakeResult } from '../cases/intake.command.ts';
+import { enforceRateLimit } from '../../shared/rate-limit.ts';
 import { findApiClientByKey, touchApiClient } from './api-clients.repository.ts';
 import { maskPhonesInText, parseW3cDateTime, w3cDateTime } from './open311-format.ts';
 import { activeCategories, caseNumberByToken, findCases, findCityByCode, firstCities, loadCaseExtras, type CaseExtras, type CaseRow, type City } from './open311.repository.ts';
@@ -273,6 +274,8 @@ export async function createRequest(context: AppContext, fields: PostFields, que
   const name = reporterName(text(fields, 'first_name'), text(fields, 'last_name'));
   const phone = phoneArgument(text(fields, 'phone'));
 
+  // Each client has its own budget, shared by every server process.
+  await enforceRateLimit(context, `open311:${apiClient.id}`, context.config.open311LimitPerMinute, 60, 'Too many requests from this API key: please slow down');
   const created = await intakeCase(
     context,
     null,

@@ -30,9 +30,9 @@ export async function enforcePhotoRateLimit(context: AppContext, uploader: Uploa
   const { intakeLimitPerClient, intakeLimitWindowSeconds } = context.config;
   if (uploader.actor) {
     requireAbility(uploader.actor, 'case', 'read');
-    await enforceRateLimit(context, `photo:user:${uploader.actor.userId}`, intakeLimitPerClient > 0 ? STAFF_PHOTOS_PER_WINDOW : 0, intakeLimitWindowSeconds);
+    await enforceRateLimit(context, `photo:user:${uploader.actor.userId}`, intakeLimitPerClient > 0 ? STAFF_PHOTOS_PER_WINDOW : 0, intakeLimitWindowSeconds, 'Too many photo uploads: please try again later');
   } else {
-    await enforceRateLimit(context, `photo:ip:${uploader.client.ip ?? 'unknown'}`, intakeLimitPerClient * MAX_ATTACHMENTS, intakeLimitWindowSeconds);
+    await enforceRateLimit(context, `photo:ip:${uploader.client.ip ?? 'unknown'}`, intakeLimitPerClient * MAX_ATTACHMENTS, intakeLimitWindowSeconds, 'Too many photo uploads from here: please try again later');
   }
 }
 
