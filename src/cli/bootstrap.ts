@@ -53,7 +53,13 @@ export async function bootstrap(context: AppContext, options: { scale: Scale }) 
       printAccounts(context, accounts, DEMO_TOTP_SECRET);
     }
     const open311Key = await (await import('../modules/open311/api-clients.repository.ts')).registerDemoApiClient(context, DEMO_CITY_CODE);
-    if (open311Key) console.log(`Open311 demo client key: ${open311Key}${process.env.CIVICGRID_DEMO_OPEN311_KEY ? ' (from CIVICGRID_DEMO_OPEN311_KEY)' : ' (the documented default)'}\n`);
+    if (open311Key) console.log(`Open311 demo client key: ${open311Key}${process.env.CIVICGRID_DEMO_OPEN311_KEY ? ' (from CIVICGRID_DEMO_OPEN311_KEY)' : ' (the documented default)'}`);
+    // The page behind the QR code of the grid worker's first building: what a resident sees after scanning.
+    const [building] = await context.database.rows<{ code: string; name: string }>(sql`
+      SELECT b.code, b.name FROM users u JOIN role_assignments ra ON ra.user_id = u.id AND ra.role = 'grid_worker'
+      JOIN region_nodes b ON b.parent_id = ra.region_node_id AND b.level = 'building' AND b.valid_to IS NULL
+      WHERE u.username = 'gridworker' ORDER BY b.id LIMIT 1`);
+    if (building) console.log(`Resident QR page of ${building.name}: http://localhost:${context.config.port}/r/${building.code}\n`);
     return;
   }
   const username = process.env.CIVICGRID_ADMIN_USERNAME;
