@@ -1,6 +1,7 @@
 // The grid worker app (/w/) on a phone with the network cut: actions queue on the phone, survive a
 // reload, and sync once the network returns, with nothing lost or doubled. A response lost on the way
 // back is retried with the same Idempotency-Key and does not double the event either.
+import jpeg from 'jpeg-js';
 import type { APIRequestContext, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, useServerAndBrowser } from './helpers.ts';
@@ -12,7 +13,16 @@ interface CaseDetail {
   status: string;
   version: number;
   gridId: number | null;
-  events: Array<{ action: string; note: string | null }>;
+  events: Array<{ action: string; note: string | null; attachments: unknown[] }>;
+}
+
+/** A small real JPEG, as a phone camera would hand it over. */
+function photo(): Buffer {
+  const width = 64;
+  const height = 48;
+  const data = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([(i * 7) % 256, (i * 3) % 256, 120, 255], i * 4);
+  return jpeg.encode({ data, width, height }, 85).data;
 }
 
 describe('grid worker app offline', () => {
@@ -127,6 +137,9 @@ describe('grid worker app offline', () => {
     await page.getByTestId('worker-task-page').waitFor({ state: 'visible' });
     await waitPending(1);
     await expect.poll(() => page.getByTestId('worker-reply-note').inputValue()).toBe('已更换路沿石，现场已清理');
+    // A photo of the result rides in the queue as a blob on the phone.
+    await page.getByTestId('worker-reply-photo').setInputFiles({ name: 'kerb.jpg', mimeType: 'image/jpeg', buffer: photo() });
+    await page.locator('.thumbs img').waitFor({ state: 'visible' });
     await page.getByTestId('worker-reply-submit').click();
     await waitPending(2);
     expect(await page.getByTestId('worker-pending-item').count()).toBe(2);
@@ -139,6 +152,7 @@ describe('grid worker app offline', () => {
     await waitPending(2);
     expect(await taskItem(caseId).getAttribute('data-status')).toBe('replied');
     expect((await detail(caseId)).status).toBe('dispatched'); // nothing reached the server
+    await page.screenshot({ path: '/tmp/civicgrid-worker-offline.png' });
 
     await phone.setOffline(false);
     await waitPending(0);
@@ -146,7 +160,9 @@ describe('grid worker app offline', () => {
     expect(after.status).toBe('replied');
     expect(count(after.events, 'record_contact')).toBe(1);
     expect(count(after.events, 'reply')).toBe(1);
-    expect(after.events.find((e) => e.action === 'reply')?.note).toBe('已更换路沿石，现场已清理');
+    const reply = after.events.find((e) => e.action === 'reply')!;
+    expect(reply.note).toBe('已更换路沿石，现场已清理');
+    expect(reply.attachments, 'the queued photo was uploaded once and attached to the reply').toHaveLength(1);
     expect(await page.getByTestId('worker-conflict').count()).toBe(0);
   });
 
@@ -185,7 +201,7 @@ describe('grid worker app offline', () => {
     await phone.unroute(`**/api/v1/cases/${caseId}/actions`);
   });
 
-  it('shows a conflict with the server message when the case changed meanwhile, and reloads it', async () => {
+  it('shows a conflict with the server message when the case changed meanwhile, reloads it, then escalates with a reason', async () => {
     const caseId = await dispatchedCase('井盖松动，车辆经过有响声');
     await page.goto('/w/');
     await taskItem(caseId).waitFor({ state: 'visible' });
@@ -195,6 +211,7 @@ describe('grid worker app offline', () => {
     await taskItem(caseId).click();
     await page.getByTestId('worker-contact').click();
     await waitPending(1);
+    await page.screenshot({ path: '/tmp/civicgrid-worker-task.png', fullPage: true });
     // Meanwhile the dispatcher records the contact from the console.
     const version = (await detail(caseId)).version;
     const meanwhile = await api().post(`/api/v1/cases/${caseId}/actions`, { data: { action: 'record_contact' }, headers: { 'If-Match': `"${version}"` } });
@@ -212,6 +229,17 @@ describe('grid worker app offline', () => {
     // The fresh state from the server: contacted, so the reply form is offered.
     await expect.poll(() => page.getByTestId('worker-task-page').getAttribute('data-status')).toBe('in_progress');
     await page.getByTestId('worker-reply-note').waitFor({ state: 'visible' });
+
+    // Beyond the grid's authority: escalate with a reason; the case leaves the grid worker's list.
+    await page.getByTestId('worker-escalate').click();
+    await page.getByTestId('worker-escalate-note').fill('井盖属市政管网，需社区协调水务');
+    await page.getByTestId('worker-escalate-submit').click();
+    await waitPending(0);
+    await expect.poll(async () => (await detail(caseId)).events.filter((e) => e.action === 'escalate').map((e) => e.note)).toEqual(['井盖属市政管网，需社区协调水务']);
+    await page.getByTestId('worker-task-gone').waitFor({ state: 'visible' });
+    await page.getByTestId('worker-back').click();
+    await page.getByTestId('worker-task').first().waitFor({ state: 'visible' });
+    expect(await taskItem(caseId).count()).toBe(0);
   });
 
   // Last: headless Chromium stops delivering synthetic input to a page once it has handed a tel: link to

@@ -3,7 +3,8 @@
  * It keeps the app shell (worker.html and the hashed /assets/ it references, the manifest and icons)
  * so /w/ opens with no network. It never caches /api/: the app keeps its own masked copy of the task
  * list and its outbox in IndexedDB. A script at the site root may take any scope below it, so no
- * Service-Worker-Allowed header is needed.
+ * Service-Worker-Allowed header is needed. Bump CACHE when the manifest or the icons change (they are
+ * served cache-first; the build's hashed assets renew themselves with each new worker.html).
  */
 const CACHE = 'cg-worker-shell-v1';
 const SHELL = '/w/';

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { api, ApiError, NetworkError, type Me } from './api.ts';
 import { format, initialLang, LangContext, saveLang, strings, useT, type Lang } from './i18n.ts';
-import { kv } from './store.ts';
+import { detailPrefix, kv, tasksKey } from './store.ts';
 import { engine } from './sync.ts';
 import { TaskList } from './TaskList.tsx';
 import { TaskPage } from './TaskPage.tsx';
@@ -148,6 +148,8 @@ export function App() {
     if (pending > 0 && !window.confirm(format(t.unsyncedOnLogout, { n: pending }))) return;
     await api.logout().catch(() => {});
     await kv.delete(ME_KEY);
+    // The cached list and case pages go with the session; queued actions and drafts stay for the next login.
+    if (me) await Promise.all([kv.delete(tasksKey(me.id)), kv.deletePrefix(detailPrefix(me.id))]);
     engine.stop();
     setMe(null);
     navigate('/w/');

@@ -128,10 +128,12 @@ export function TaskPage({ caseId, snap, back, onMessage }: { caseId: number; sn
   if (!task) {
     return (
       <section className="page">
-        <button type="button" className="btn ghost" onClick={back}>
+        <button type="button" className="btn ghost back" data-testid="worker-back" onClick={back}>
           ‹ {t.back}
         </button>
-        <p className="empty">{snap.tasks ? t.noTasks : '…'}</p>
+        <p className="empty" data-testid="worker-task-gone">
+          {snap.tasks ? t.taskGone : '…'}
+        </p>
       </section>
     );
   }

@@ -68,6 +68,8 @@ export const kv = {
   get: <T>(key: string) => run<T | undefined>('kv', 'readonly', (store) => store.get(key) as IDBRequest<T | undefined>),
   set: (key: string, value: unknown) => run('kv', 'readwrite', (store) => store.put(value, key)).then(() => undefined),
   delete: (key: string) => run('kv', 'readwrite', (store) => store.delete(key)).then(() => undefined),
+  /** Deletes every key starting with `prefix` (e.g. one user's cached cases on logout). */
+  deletePrefix: (prefix: string) => run('kv', 'readwrite', (store) => store.delete(IDBKeyRange.bound(prefix, `${prefix}\uffff`))).then(() => undefined),
 };
 
 export const outboxStore = {
@@ -79,4 +81,5 @@ export const outboxStore = {
 
 export const draftKey = (userId: number, caseId: number, field: string) => `draft:${userId}:${caseId}:${field}`;
 export const tasksKey = (userId: number) => `tasks:${userId}`;
-export const detailKey = (userId: number, caseId: number) => `case:${userId}:${caseId}`;
+export const detailPrefix = (userId: number) => `case:${userId}:`;
+export const detailKey = (userId: number, caseId: number) => `${detailPrefix(userId)}${caseId}`;
