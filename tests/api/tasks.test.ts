@@ -29,14 +29,14 @@ describe('grid worker tasks (API)', () => {
   let t: TestApp;
   let city: City;
   const cookie: Record<string, string> = {};
+  let workerBId: number;
 
   beforeAll(async () => {
     t = await createTestApp();
     city = await buildScopedCity(t.context.database, t.context.cipher);
     await insertDefaultCategories(t.context.database, t.context.database.db, city.cityId);
     // A grid worker of side B's grid (outside every side-A role).
-    const workerB = await city.factory.user(city.cityId, 'gridworker_b', 'grid_worker', { regionNodeId: city.b.grid.id });
-    cookie.gridworker_b_id = String(workerB.id);
+    workerBId = (await city.factory.user(city.cityId, 'gridworker_b', 'grid_worker', { regionNodeId: city.b.grid.id })).id;
     for (const name of ['gridworker', 'gridworker_b', 'gridhead', 'dispatcher', 'water', 'buildinghead']) cookie[name] = await t.login(name);
   });
   afterAll(async () => t?.close());
@@ -159,7 +159,7 @@ describe('grid worker tasks (API)', () => {
     await db().db.execute(sql`UPDATE case_tasks SET status = 'done' WHERE case_id = ${caseId}`);
     expect(await ids('gridworker')).not.toContain(caseId);
     // A task assigned across the boundary lists the case, but offers no action and no call the policy refuses.
-    await db().db.execute(sql`INSERT INTO case_tasks (city_id, case_id, grid_id, assignee_user_id, status) VALUES (${city.cityId}, ${caseId}, ${city.a.grid.id}, ${Number(cookie.gridworker_b_id)}, 'open')`);
+    await db().db.execute(sql`INSERT INTO case_tasks (city_id, case_id, grid_id, assignee_user_id, status) VALUES (${city.cityId}, ${caseId}, ${city.a.grid.id}, ${workerBId}, 'open')`);
     const foreign = (await tasks('gridworker_b', '?pageSize=100')).items.find((item) => item.id === caseId);
     expect(foreign).toMatchObject({ canCall: false, actions: [], abilities: { handle: false } });
   });
