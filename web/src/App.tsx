@@ -7,6 +7,7 @@ import {
   AuditOutlined,
   BankOutlined,
   BellOutlined,
+  DashboardOutlined,
   EnvironmentOutlined,
   FlagOutlined,
   ImportOutlined,
@@ -43,6 +44,10 @@ const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const AccountPage = lazy(() => import('./pages/AccountPage.tsx'));
 const StreetPage = lazy(() => import('./pages/StreetPage.tsx'));
 const DepartmentPage = lazy(() => import('./pages/DepartmentPage.tsx'));
+const BoardPage = lazy(() => import('./pages/BoardPage.tsx'));
+const CasePage = lazy(() => import('./pages/CasePage.tsx'));
+/** Roles that read cases (policy case.read); the board shows each their own scope. */
+const CASE_READ_ROLES = ['grid_worker', 'grid_head', 'building_head', 'household_link_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin', 'department_staff'];
 
 /**
  * The street view is for those who may summon departments (policy case.supervise: street and above), the
@@ -66,6 +71,7 @@ const ROUTES: RouteDef[] = [
   { path: '/map', menuKey: '/map', label: 'menuMap', icon: <EnvironmentOutlined />, allowed: (a) => a.viewMap, component: MapPage },
   { path: '/street', menuKey: '/street', label: 'menuStreet', icon: <SoundOutlined />, allowed: (a, me) => ability(a, 'viewStreetCases') ?? hasRole(me, SUPERVISE_ROLES), component: StreetPage },
   { path: '/department', menuKey: '/department', label: 'menuDepartment', icon: <BellOutlined />, allowed: (a, me) => ability(a, 'answerSummonses') ?? hasRole(me, ['department_staff']), component: DepartmentPage },
+  { path: '/board', menuKey: '/board', label: 'menuBoard', icon: <DashboardOutlined />, allowed: (a, me) => ability(a, 'viewCases') ?? hasRole(me, CASE_READ_ROLES), component: BoardPage },
   { path: '/residents', menuKey: '/residents', label: 'menuResidents', icon: <TeamOutlined />, allowed: (a) => a.viewResidents, component: ResidentsPage },
   { path: '/party-members', menuKey: '/party-members', label: 'menuPartyMembers', icon: <FlagOutlined />, allowed: (a) => a.viewPartyMembers, component: PartyMembersPage },
   { path: '/units', menuKey: '/units', label: 'menuUnits', icon: <BankOutlined />, allowed: (a) => a.viewUnits, component: UnitsPage },
@@ -75,6 +81,7 @@ const ROUTES: RouteDef[] = [
   { path: '/admin/audit', menuKey: '/admin/audit', label: 'menuAudit', icon: <AuditOutlined />, allowed: (a) => a.readAudit, component: AuditPage },
   // Not in the side menu. Household access is decided by the server (403 page).
   { path: '/households/:id', allowed: () => true, component: HouseholdPage },
+  { path: '/cases/:id', allowed: () => true, component: CasePage },
   { path: '/account', allowed: () => true, component: AccountPage },
   { path: '/account/totp', allowed: () => true, component: AccountPage },
 ];
@@ -201,7 +208,7 @@ function MainLayout({ pathname }: { pathname: string }) {
     icon: r.icon,
     label: <span data-testid={`menu-${r.menuKey!.replace(/^\//, '').replace(/\//g, '-')}`}>{t(r.label!)}</span>,
   }));
-  const selectedKey = matched?.route.menuKey ?? (pathname.startsWith('/households') ? '/map' : '');
+  const selectedKey = matched?.route.menuKey ?? (pathname.startsWith('/households') ? '/map' : pathname.startsWith('/cases/') ? '/board' : '');
 
   const logout = async () => {
     try {

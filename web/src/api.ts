@@ -507,3 +507,168 @@ export const inboxApi = {
     return data as unknown as { id: Id; status: string; holderLevel: string; version: number };
   },
 };
+
+// ---- dispatcher board and case page (受理台) ------------------------------------------------
+
+export type TriageColor = 'red' | 'orange' | 'yellow' | 'green';
+export type OpenCaseStatus = 'submitted' | 'dispatched' | 'in_progress' | 'summoned' | 'replied' | 'called_back' | 'rated';
+export const OPEN_CASE_STATUSES: OpenCaseStatus[] = ['submitted', 'dispatched', 'in_progress', 'summoned', 'replied', 'called_back', 'rated'];
+
+export interface CaseListItem {
+  id: number;
+  number: string;
+  channel: string;
+  status: string;
+  holderLevel: string;
+  version: number;
+  triageColor: TriageColor;
+  categoryName: string | null;
+  title: string;
+  gridId: number | null;
+  gridName: string | null;
+  buildingId: number | null;
+  /** Masked by the server. */
+  reporterName: string | null;
+  reporterPhone: string | null;
+  supervised: boolean;
+  overdue: boolean;
+  reopenCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BoardItem extends CaseListItem {
+  categoryCode: string | null;
+  buildingName: string | null;
+  extensionPending: boolean;
+  ageSeconds: number;
+  /** The running clock that runs out first. */
+  clock: { kind: string; dueAt: string; overdue: boolean } | null;
+}
+
+export interface BoardResult extends Paged<BoardItem> {
+  counts: Record<OpenCaseStatus, number>;
+  serverTime: string;
+}
+
+export interface CaseMapFeature {
+  type: 'Feature';
+  id: number;
+  geometry: { type: 'Point'; coordinates: LngLat };
+  properties: { id: number; number: string; title: string; status: string; triageColor: TriageColor; categoryName: string | null; overdue: boolean; supervised: boolean; located: 'point' | 'building' | 'grid'; createdAt: string };
+}
+
+export interface CaseMapResult {
+  type: 'FeatureCollection';
+  features: CaseMapFeature[];
+  truncated: boolean;
+  limit: number;
+  total: number;
+  unlocated: number;
+}
+
+export interface CaseSuggestions {
+  gridWorkers: { userId: number; displayName: string; openTasks: number }[];
+  duplicates: { id: number; number: string; title: string; status: string; triageColor: TriageColor; distanceMeters: number | null; createdAt: string }[];
+}
+
+export interface CaseClock {
+  kind: string;
+  state: 'running' | 'fired' | 'stopped';
+  startedAt: string;
+  dueAt: string;
+  firedAt: string | null;
+  stoppedAt: string | null;
+  overdue: boolean;
+}
+
+export interface CaseClocks {
+  caseId: number;
+  version: number;
+  extensionPending: boolean;
+  serverTime: string;
+  clocks: CaseClock[];
+}
+
+export interface CaseEventItem {
+  id: number;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actor: string | null;
+  note: string | null;
+  /** Photo upload tokens (served at /api/v1/photos/<token>). */
+  attachments: string[];
+  at: string;
+}
+
+export interface CaseSummonsItem {
+  departmentId: number;
+  departmentName: string;
+  reportedIn: boolean;
+  replied: boolean;
+  reply: string | null;
+  returned: boolean;
+  returnReason: string | null;
+}
+
+export interface CaseAbilities {
+  dispatch: boolean;
+  handle: boolean;
+  supervise: boolean;
+  answerSummons: boolean;
+}
+
+export interface CaseDetailData extends CaseListItem {
+  description: string;
+  address: string | null;
+  location: LngLat | null;
+  rating: { resolved: boolean; satisfaction: string; comment: string | null } | null;
+  claimedByPartyOrganizationId: number | null;
+  summonses: CaseSummonsItem[];
+  events: CaseEventItem[];
+  abilities: CaseAbilities;
+}
+
+export type CaseActionBody = { action: string; note?: string; attachments?: string[] } & Record<string, unknown>;
+
+/** POST with extra headers (If-Match, Idempotency-Key), the same error handling as request(). */
+async function postWithHeaders<T>(path: string, body: unknown, extraHeaders: Record<string, string>): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...extraHeaders },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', translate(currentLang(), 'networkError'));
+  }
+  const data = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; details?: unknown } } | null;
+  if (!res.ok) {
+    const code = data?.error?.code ?? `http_${res.status}`;
+    if (res.status === 401 && (code === 'unauthenticated' || code === 'session_expired')) unauthenticatedHandler?.(code);
+    throw new ApiError(res.status, code, data?.error?.message ?? `${translate(currentLang(), 'requestFailed')} (HTTP ${res.status})`, data?.error?.details);
+  }
+  return data as T;
+}
+
+export const boardApi = {
+  board: (query: Query) => request<BoardResult>('GET', '/cases/board', { query }),
+  watch: (query: Query & { list: 'overdue' | 'supervised' }) => request<BoardResult>('GET', '/cases/watch', { query }),
+  map: (query: Query = {}) => request<CaseMapResult>('GET', '/cases/map', { query }),
+  caseDetail: (id: Id) => request<CaseDetailData>('GET', `/cases/${encodeURIComponent(String(id))}`),
+  suggestions: (id: Id) => request<CaseSuggestions>('GET', `/cases/${encodeURIComponent(String(id))}/suggestions`),
+  clocks: (id: Id) => request<CaseClocks>('GET', `/cases/${encodeURIComponent(String(id))}/clocks`),
+  departments: () => request<Paged<UnitItem>>('GET', '/units', { query: { kind: 'department', pageSize: 200 } }),
+  partyOrganizations: (kind: 'grid_party_org' | 'community_party_org') => request<Paged<PartyOrgItem>>('GET', '/party-organizations', { query: { kind, pageSize: 200 } }),
+  /** A lifecycle action with If-Match (the version read) and an Idempotency-Key (reused when the same click is retried). */
+  caseAction: (id: Id, body: CaseActionBody, version: number, idempotencyKey = newIdempotencyKey()) =>
+    postWithHeaders<{ id: number; status: string; holderLevel: string; version: number }>(`/cases/${encodeURIComponent(String(id))}/actions`, body, {
+      'If-Match': `"${version}"`,
+      'Idempotency-Key': idempotencyKey,
+    }),
+  /** The live feed (SSE); the browser reconnects by itself and resumes with Last-Event-ID. */
+  streamUrl: `${BASE}/cases/stream`,
+};
