@@ -273,6 +273,16 @@ describe('request loop plumbing (API)', () => {
       const [event] = await t.context.database.rows<{ details: unknown }>(sql`SELECT details FROM case_events WHERE case_id = ${id} AND action = 'dispatch'`);
       const details = typeof event.details === 'string' ? JSON.parse(event.details) : event.details;
       expect(details.tasks).toHaveLength(2);
+      // The neighbouring grid's worker works the case through the task: sees it, may handle it, may call.
+      const detail = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${id}`, headers: { cookie: cookie.gridworker2 } });
+      expect(detail.statusCode).toBe(200);
+      expect(detail.json().abilities.handle).toBe(true);
+      expect((await act('gridworker2', id, { action: 'record_contact' })).statusCode).toBe(200);
+      // Once the case moves up to the community, the task ends and so does that reach.
+      expect((await act('gridworker2', id, { action: 'escalate' })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/cases/${id}`, headers: { cookie: cookie.gridworker2 } })).statusCode).toBe(403);
+      const own = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${id}`, headers: { cookie: cookie.gridworker } });
+      expect(own.json().abilities.handle).toBe(false);
     });
 
     it('the dispatcher overrides the colour with a reason; the community party committee closes the case on record', async () => {

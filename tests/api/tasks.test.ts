@@ -153,8 +153,9 @@ describe('grid worker tasks (API)', () => {
     const workerId = (await db().rows<{ id: number }>(sql`SELECT id FROM users WHERE username = 'gridworker'`))[0].id;
     await db().db.execute(sql`INSERT INTO case_tasks (city_id, case_id, grid_id, assignee_user_id, status) VALUES (${city.cityId}, ${caseId}, ${city.a.grid.id}, ${Number(workerId)}, 'open')`);
     const assigned = (await tasks('gridworker', '?pageSize=100')).items.find((item) => item.id === caseId);
-    expect(assigned).toMatchObject({ holderLevel: 'community', status: 'in_progress', abilities: { handle: true } });
-    expect(assigned!.actions).toContain('reply');
+    // Listed (the row assigns it), but held at the community: handled there or above, not by the grid worker.
+    expect(assigned).toMatchObject({ holderLevel: 'community', status: 'in_progress', abilities: { handle: false } });
+    expect(assigned!.actions).toEqual([]);
     // A finished task row no longer lists it; nor does a closed case.
     await db().db.execute(sql`UPDATE case_tasks SET status = 'done' WHERE case_id = ${caseId}`);
     expect(await ids('gridworker')).not.toContain(caseId);

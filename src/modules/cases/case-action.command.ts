@@ -8,6 +8,7 @@ import type { Actor } from '../policy/actor.ts';
 import { can } from '../policy/authorize.ts';
 import { moveClocks } from '../sla/sla-clocks.ts';
 import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
+import { actsAtHolderLevel } from './holder-level.ts';
 import { linkAttachments } from '../photos/attachments.repository.ts';
 import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type HolderLevel, type CaseStatus } from './case-lifecycle.ts';
 
@@ -35,18 +36,6 @@ const policyActionOf: Record<CaseAction, 'dispatch' | 'handle' | 'supervise' | '
   remind: 'system',
   reclassify: 'dispatch',
 };
-
-/** How high each place in the tree sits: a case held at a level is handled there or above (处置 within the level's authority). */
-const levelRank: Record<string, number> = { building: 0, grid: 0, compound: 1, community: 1, street: 2, district: 3, city: 4 };
-const holderRank: Record<HolderLevel, number> = { grid: 0, community: 1, street: 2 };
-const handleRoles = new Set(['grid_worker', 'grid_head', 'dispatcher', 'street_officer']);
-
-/** May this actor work a case held at `holderLevel`? Only with a handling role on a node at that level or above, over the case. */
-export function actsAtHolderLevel(actor: Actor, regionPath: string, holderLevel: HolderLevel): boolean {
-  return actor.grants.some(
-    (g) => handleRoles.has(g.role) && g.regionPath !== null && regionPath.startsWith(g.regionPath) && (levelRank[g.regionLevel ?? 'grid'] ?? 0) >= holderRank[holderLevel],
-  );
-}
 
 /** Optional hooks a caller runs inside the action's transaction (the Idempotency-Key layer stores its answer there). */
 export interface TransactionHooks<T> {
@@ -101,7 +90,11 @@ async function loadForUpdate(context: AppContext, tx: Tx, caseId: number) {
     supervised: Boolean(row.supervised),
     overdue: Boolean(row.overdue),
   };
-  return { row, snapshot, summonedDepartmentIds: snapshot.summonses.map((s) => s.departmentId) };
+  const assignees = await context.database.rows<{ assignee_user_id: number }>(
+    sql`SELECT DISTINCT assignee_user_id FROM case_tasks WHERE case_id = ${caseId} AND status = 'open' AND assignee_user_id IS NOT NULL`,
+    tx,
+  );
+  return { row, snapshot, summonedDepartmentIds: snapshot.summonses.map((s) => s.departmentId), assigneeUserIds: assignees.map((a) => Number(a.assignee_user_id)) };
 }
 
 export interface ActionInput {
@@ -147,17 +140,17 @@ export interface ActionResult {
 
 export async function applyCaseAction(context: AppContext, tx: Tx, performer: Performer, caseId: number, input: ActionInput): Promise<ActionResult> {
   const action = input.command.action;
-  const { row, snapshot, summonedDepartmentIds } = await loadForUpdate(context, tx, caseId);
+  const { row, snapshot, summonedDepartmentIds, assigneeUserIds } = await loadForUpdate(context, tx, caseId);
   const cityId = Number(row.city_id);
   if (performer.kind === 'staff') {
     const needed = policyActionOf[action];
-    const allowed = needed !== 'system' && can(performer.actor, 'case', needed, { cityId, regionPath: row.region_path, unitIds: summonedDepartmentIds });
+    const allowed = needed !== 'system' && can(performer.actor, 'case', needed, { cityId, regionPath: row.region_path, unitIds: summonedDepartmentIds, assigneeUserIds });
     if (!allowed) throw new AppError('forbidden', `Not allowed to ${action.replaceAll('_', ' ')} this case`);
     // A department answers only for itself.
     if ('departmentId' in input.command && !performer.actor.grants.some((g) => g.role === 'department_staff' && g.unitId === (input.command as { departmentId: number }).departmentId)) {
       throw new AppError('forbidden', 'You can only answer a summons for your own department');
     }
-    if (policyActionOf[action] === 'handle' && !actsAtHolderLevel(performer.actor, row.region_path, row.holder_level)) {
+    if (policyActionOf[action] === 'handle' && !actsAtHolderLevel(performer.actor, row.region_path, row.holder_level, assigneeUserIds)) {
       throw new AppError('forbidden', `The case is held at ${row.holder_level} level: it is handled there or above`, { holderLevel: row.holder_level });
     }
   } else if (performer.kind === 'resident' && !residentActions.includes(action)) {

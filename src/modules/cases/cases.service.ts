@@ -3,6 +3,8 @@ import type { AppContext } from '../../context.ts';
 import { notFound } from '../../shared/errors.ts';
 import { maskName, maskPhone } from '../../shared/personal-data.ts';
 import type { Actor, ScopedRecord } from '../policy/actor.ts';
+import type { HolderLevel } from './case-lifecycle.ts';
+import { actsAtHolderLevel } from './holder-level.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 
@@ -55,9 +57,10 @@ async function summonedDepartments(context: AppContext, caseId: number) {
 }
 
 /** What the actor may do on one case, from the policies (the console and the grid worker app show buttons from this). */
-export const caseAbilities = (actor: Actor, record: ScopedRecord) => ({
+export const caseAbilities = (actor: Actor, record: ScopedRecord & { holderLevel?: HolderLevel }) => ({
   dispatch: can(actor, 'case', 'dispatch', record),
-  handle: can(actor, 'case', 'handle', record),
+  // Handling also needs the level holding the case (a community-held case is no longer the grid worker's).
+  handle: can(actor, 'case', 'handle', record) && (record.holderLevel === undefined || actsAtHolderLevel(actor, record.regionPath ?? '', record.holderLevel, record.assigneeUserIds)),
   supervise: can(actor, 'case', 'supervise', record),
   answerSummons: can(actor, 'case', 'answer_summons', record),
 });
@@ -66,7 +69,16 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
   const [row] = await context.database.rows<Record<string, unknown>>(sql`${caseSelect} WHERE c.id = ${id}`);
   if (!row) throw notFound('Case');
   const summonses = await summonedDepartments(context, id);
-  const record = { cityId: Number(row.city_id), regionPath: row.region_path as string, unitIds: summonses.filter((s) => !s.returned_at).map((s) => Number(s.department_id)) };
+  const assignees = await context.database.rows<{ assignee_user_id: number }>(
+    sql`SELECT DISTINCT assignee_user_id FROM case_tasks WHERE case_id = ${id} AND status = 'open' AND assignee_user_id IS NOT NULL`,
+  );
+  const record = {
+    cityId: Number(row.city_id),
+    regionPath: row.region_path as string,
+    unitIds: summonses.filter((s) => !s.returned_at).map((s) => Number(s.department_id)),
+    assigneeUserIds: assignees.map((a) => Number(a.assignee_user_id)),
+    holderLevel: row.holder_level as HolderLevel,
+  };
   authorize(actor, 'case', 'read', record);
   const events = await context.database.rows<Record<string, unknown>>(sql`SELECT * FROM case_events WHERE case_id = ${id} ORDER BY id`);
   return {

@@ -33,4 +33,6 @@ export interface ScopedRecord {
   unitId?: number | null;
   /** For records several departments work on (a case summoned to them). */
   unitIds?: readonly number[];
+  /** For records given to particular users (a case's open tasks). */
+  assigneeUserIds?: readonly number[];
 }

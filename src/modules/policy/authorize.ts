@@ -10,6 +10,7 @@ export function can<R extends Resource>(actor: Actor, resource: R, action: Actio
   const rule = ruleOf(resource, action);
   return actor.grants.some((grant) => {
     if (rule.cityWide?.includes(grant.role)) return true;
+    if (rule.assigned?.includes(grant.role) && record.assigneeUserIds?.includes(actor.userId)) return true;
     if (rule.ownUnit?.includes(grant.role)) return grant.unitId !== null && (record.unitId === grant.unitId || Boolean(record.unitIds?.includes(grant.unitId)));
     if (rule.within?.includes(grant.role)) {
       return grant.regionPath !== null && typeof record.regionPath === 'string' && record.regionPath.startsWith(grant.regionPath);

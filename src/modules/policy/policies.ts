@@ -5,12 +5,15 @@ import type { Role } from '../../db/schema/index.ts';
  * - `within`: the record lies in the subtree of the role's node (its path starts with the role's path).
  * - `ownUnit`: department staff acting on records of their own department.
  * - `cityWide`: the role acts on any record of its own city (the three separated administrators).
+ * - `assigned`: the record was given to the user (a case task), wherever they work.
  * Nothing here is re-implemented in the UI: it receives abilities computed from these tables.
  */
 export interface Rule {
   within?: readonly Role[];
   ownUnit?: readonly Role[];
   cityWide?: readonly Role[];
+  /** The record was given to this user (a grid worker's task on a case in a neighbouring grid). */
+  assigned?: readonly Role[];
 }
 
 const fieldRoles = ['grid_worker', 'grid_head', 'building_head', 'household_link_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'] as const;
@@ -47,12 +50,12 @@ export const policies = {
   },
   /** Resident requests: everyone in the area sees them; summoned departments see theirs. */
   case: {
-    read: { within: fieldRoles, ownUnit: ['department_staff'] },
+    read: { within: fieldRoles, ownUnit: ['department_staff'], assigned: ['grid_worker', 'grid_head'] },
     create: { within: ['grid_worker', 'grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'] },
     /** Accept, split, merge, decline, close and reopen: the community dispatcher (接线员) and above. */
     dispatch: { within: ['dispatcher', 'street_officer', 'district_admin', 'city_admin'] },
     /** Contact, handle, escalate, reply, ask for more time, claim: whoever works the case in the area. */
-    handle: { within: ['grid_worker', 'grid_head', 'dispatcher', 'street_officer'] },
+    handle: { within: ['grid_worker', 'grid_head', 'dispatcher', 'street_officer'], assigned: ['grid_worker', 'grid_head'] },
     /** Summon departments, approve extensions, supervise: the street and above. */
     supervise: { within: ['street_officer', 'district_admin', 'city_admin'] },
     /** Report in, reply or return a summons: the summoned department's staff. */

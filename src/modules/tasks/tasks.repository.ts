@@ -54,9 +54,17 @@ export async function findCaseContact(database: Database, caseId: number) {
   );
   if (!row) return null;
   const summonses = await database.rows<{ department_id: number }>(sql`SELECT department_id FROM case_summonses WHERE case_id = ${caseId} AND returned_at IS NULL`);
+  const assignees = await database.rows<{ assignee_user_id: number }>(
+    sql`SELECT DISTINCT assignee_user_id FROM case_tasks WHERE case_id = ${caseId} AND status = 'open' AND assignee_user_id IS NOT NULL`,
+  );
   return {
     id: Number(row.id),
-    record: { cityId: Number(row.city_id), regionPath: row.region_path, unitIds: summonses.map((s) => Number(s.department_id)) },
+    record: {
+      cityId: Number(row.city_id),
+      regionPath: row.region_path,
+      unitIds: summonses.map((s) => Number(s.department_id)),
+      assigneeUserIds: assignees.map((a) => Number(a.assignee_user_id)),
+    },
     phone: row.reporter_phone,
   };
 }

@@ -77,9 +77,9 @@ function planOf(snapshot: CaseSnapshot, mayHandle: boolean, assigned: boolean): 
 
 function presentTask(actor: Actor, row: Record<string, unknown>) {
   const snapshot = snapshotOf(row);
-  const record: ScopedRecord = { cityId: Number(row.city_id), regionPath: row.region_path as string, unitIds: snapshot.summonses.map((s) => s.departmentId) };
-  const abilities = caseAbilities(actor, record);
   const assigned = Number(row.assigned) > 0;
+  const record: ScopedRecord = { cityId: Number(row.city_id), regionPath: row.region_path as string, unitIds: snapshot.summonses.map((s) => s.departmentId), assigneeUserIds: assigned ? [actor.userId] : [] };
+  const abilities = caseAbilities(actor, { ...record, holderLevel: snapshot.holderLevel });
   const deadline = row.deadline === null || row.deadline === undefined ? null : new Date(row.deadline as string);
   const description = row.description as string;
   return {
