@@ -253,6 +253,30 @@ describe('realtime case stream (SSE over LISTEN/NOTIFY)', () => {
     }
   });
 
+  it('ends the stream when the session is logged out or the user\'s roles change', async () => {
+    const saved = streamSettings.heartbeatMs;
+    streamSettings.heartbeatMs = 100;
+    try {
+      const session = await t.login('gridworker');
+      const stream = await openStream(baseUrl, session);
+      streams.push(stream);
+      expect(await stream.ready()).toBe(true);
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: session } })).statusCode).toBe(204);
+      expect(await stream.waitFor(() => stream.ended(), 2_000)).toBe(true);
+      // Reconnecting with the dead session is refused.
+      const again = await t.app.inject({ method: 'GET', url: '/api/v1/cases/stream', headers: { cookie: session } });
+      expect(again.statusCode).toBe(401);
+
+      const street = await openStream(baseUrl, cookie.street);
+      streams.push(street);
+      expect(await street.ready()).toBe(true);
+      await t.context.database.db.execute(sql`INSERT INTO role_assignments (city_id, user_id, role, region_node_id) VALUES (${city.cityId}, ${city.users.street_officer.id}, 'street_officer', ${city.b.street.id})`);
+      expect(await street.waitFor(() => street.ended(), 2_000)).toBe(true);
+    } finally {
+      streamSettings.heartbeatMs = saved;
+    }
+  });
+
   it.runIf(usingPostgres())('reconnects the LISTEN connection after it is lost and replays what was announced meanwhile', async () => {
     const bus = caseEventBus(t.context.database);
     const stream = await open('dispatcher');

@@ -669,6 +669,8 @@ export const boardApi = {
       'If-Match': `"${version}"`,
       'Idempotency-Key': idempotencyKey,
     }),
+  /** Is the session still alive? (a 401 sends the console to the login page, as any request does) */
+  sessionCheck: () => request<Me>('GET', '/auth/me'),
   /** The live feed (SSE); the browser reconnects by itself and resumes with Last-Event-ID. */
   streamUrl: `${BASE}/cases/stream`,
 };

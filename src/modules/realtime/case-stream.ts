@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import type { Actor } from '../policy/actor.ts';
+import { findSession, findUserById, loadGrants } from '../auth/auth.repository.ts';
+import { hashToken } from '../auth/auth.service.ts';
+import type { Actor, RoleGrant } from '../policy/actor.ts';
 import { can, scopeFor } from '../policy/authorize.ts';
 import { caseReadCondition } from '../cases/case-board.service.ts';
 import type { CaseEventNotice } from './case-event-bus.ts';
@@ -62,3 +64,18 @@ export async function replayEvents(context: AppContext, actor: Actor, afterId: n
 /** One SSE message: the event id (for Last-Event-ID), its type and a JSON line. */
 export const formatCaseEvent = (event: CaseStreamEvent) =>
   `id: ${event.eventId}\nevent: case\ndata: ${JSON.stringify({ eventId: event.eventId, caseId: event.caseId, action: event.action, toStatus: event.toStatus })}\n\n`;
+
+const grantKey = (grants: readonly RoleGrant[]) => grants.map((g) => `${g.role}:${g.regionPath ?? ''}:${g.unitId ?? ''}`).sort().join('|');
+
+/**
+ * Is the stream's session still good: not revoked (logout), not idle past the limit, the user active,
+ * the same roles? Only reads: an open stream does not keep a session alive by itself.
+ */
+export async function sessionStillValid(context: AppContext, token: string, actor: Actor): Promise<boolean> {
+  const session = await findSession(context.database, hashToken(token));
+  if (!session || session.revoked_at) return false;
+  if (Date.now() - session.last_seen_at.getTime() > context.config.sessionIdleMinutes * 60_000) return false;
+  const user = await findUserById(context.database, session.user_id);
+  if (!user || user.status !== 'active') return false;
+  return grantKey(await loadGrants(context.database, user.id)) === grantKey(actor.grants);
+}

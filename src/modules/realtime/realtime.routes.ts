@@ -2,10 +2,10 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { App } from '../../http/types.ts';
-import { authenticate } from '../../http/request-context.ts';
+import { authenticate, SESSION_COOKIE } from '../../http/request-context.ts';
 import { requireAbility } from '../policy/authorize.ts';
 import { caseEventBus, type CaseEventNotice } from './case-event-bus.ts';
-import { formatCaseEvent, lastEventIdOf, replayEvents, scopeChecker, streamSettings, type CaseStreamEvent } from './case-stream.ts';
+import { formatCaseEvent, lastEventIdOf, replayEvents, scopeChecker, sessionStillValid, streamSettings, type CaseStreamEvent } from './case-stream.ts';
 
 /**
  * Server-sent events fed by LISTEN/NOTIFY: `GET /api/v1/cases/stream` tells a board which cases changed,
@@ -122,7 +122,17 @@ export function realtimeRoutes(app: App, context: AppContext) {
     for (const notice of buffered.splice(0)) deliver(notice);
     // Tells the client the stream is live (EventSource's `open` fires before the listener is attached).
     chain = chain.then(() => write(`event: ready\ndata: ${JSON.stringify({ lastEventId: highestSent || null })}\n\n`));
-    heartbeat = setInterval(() => write(': heartbeat\n\n'), streamSettings.heartbeatMs);
+    // Each heartbeat also re-checks the session: a logout, an idle timeout or a change of roles ends the
+    // stream (the browser reconnects and is then refused or gets its new scope).
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    heartbeat = setInterval(() => {
+      write(': heartbeat\n\n');
+      sessionStillValid(context, token, actor)
+        .then((valid) => {
+          if (!valid) close();
+        })
+        .catch((error) => request.log.error({ err: error }, 'case stream: session check failed'));
+    }, streamSettings.heartbeatMs);
     heartbeat.unref();
   });
 }

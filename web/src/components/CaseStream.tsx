@@ -49,6 +49,8 @@ export function useCaseStream(onEvent: (event: CaseStreamEvent) => void, onReady
         // EventSource retries by itself unless the server answered with an error (e.g. 401): then start over.
         if (source?.readyState === EventSource.CLOSED) {
           source.close();
+          // Refused for a dead session? Then the console goes to the login page; otherwise try again soon.
+          boardApi.sessionCheck().catch(() => undefined);
           reopenTimer = setTimeout(open, REOPEN_MS);
         }
       };
