@@ -198,7 +198,11 @@ describe('realtime case stream (SSE over LISTEN/NOTIFY)', () => {
     expect((await act('street', caseId, { action: 'summon', departmentIds: [city.department.id] })).statusCode).toBe(200);
     expect(await water.waitFor(() => water.caseEvents().some((e) => e.caseId === caseId && e.action === 'summon'), 1_000)).toBe(true);
     expect(water.caseEvents().map((e) => e.action)).toEqual(['summon']);
-    expect(dispatcher.caseEvents().filter((e) => e.caseId === caseId).map((e) => e.action)).toEqual(['submit', 'dispatch', 'record_contact', 'escalate', 'escalate', 'summon']);
+    // Later events of the summoned case keep reaching the department.
+    expect((await act('water', caseId, { action: 'report_in', departmentId: city.department.id })).statusCode).toBe(200);
+    expect(await water.waitFor(() => water.caseEvents().some((e) => e.action === 'report_in'), 1_000)).toBe(true);
+    expect(await dispatcher.waitFor(() => dispatcher.caseEvents().filter((e) => e.caseId === caseId).length === 7, 1_000)).toBe(true);
+    expect(dispatcher.caseEvents().filter((e) => e.caseId === caseId).map((e) => e.action)).toEqual(['submit', 'dispatch', 'record_contact', 'escalate', 'escalate', 'summon', 'report_in']);
     water.close();
     dispatcher.close();
   });

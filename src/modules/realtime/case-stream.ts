@@ -35,20 +35,32 @@ export function lastEventIdOf(header: string | string[] | undefined): number | n
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
+/** Actions after which a case may summon other departments than before. */
+const summonsChanging = new Set(['summon', 'department_return', 'reopen', 'return']);
+
 /**
  * Decides whether an announced event is within the actor's case-read scope: its city and region path,
- * or — for department staff — whether the case currently summons their department (one query, only then).
+ * or — for department staff — whether the case currently summons their department. That needs the
+ * database, so the answer is remembered per case until an action changes the case's summonses; a new
+ * report ('submit') summons nobody yet.
  */
 export function scopeChecker(context: AppContext, actor: Actor) {
   const scope = scopeFor(actor, 'case', 'read');
+  const summonsMe = new Map<number, boolean>();
   return async (notice: CaseEventNotice): Promise<boolean> => {
     if (notice.cityId !== actor.cityId) return false;
     if (can(actor, 'case', 'read', { cityId: notice.cityId, regionPath: notice.regionPath })) return true;
-    if (scope.unitIds.length === 0) return false;
-    const summoned = await context.database.rows<{ department_id: number }>(
-      sql`SELECT department_id FROM case_summonses WHERE case_id = ${notice.caseId} AND returned_at IS NULL`,
-    );
-    return can(actor, 'case', 'read', { cityId: notice.cityId, regionPath: notice.regionPath, unitIds: summoned.map((s) => Number(s.department_id)) });
+    if (scope.unitIds.length === 0 || notice.action === 'submit') return false;
+    let allowed = summonsChanging.has(notice.action) ? undefined : summonsMe.get(notice.caseId);
+    if (allowed === undefined) {
+      const summoned = await context.database.rows<{ department_id: number }>(
+        sql`SELECT department_id FROM case_summonses WHERE case_id = ${notice.caseId} AND returned_at IS NULL`,
+      );
+      allowed = can(actor, 'case', 'read', { cityId: notice.cityId, regionPath: notice.regionPath, unitIds: summoned.map((s) => Number(s.department_id)) });
+      if (summonsMe.size > 10_000) summonsMe.clear();
+      summonsMe.set(notice.caseId, allowed);
+    }
+    return allowed;
   };
 }
 
