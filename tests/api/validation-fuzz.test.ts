@@ -76,6 +76,25 @@ const routes: Route[] = [
   { method: 'GET', path: '/api/v1/cases', query: { status: 'submitted', color: 'red', page: '1', pageSize: '10' } },
   { method: 'GET', path: '/api/v1/cases/:id', id: () => 1 },
   { method: 'POST', path: '/api/v1/cases/:id/actions', id: () => 1, body: () => ({ action: 'summon', departmentIds: [1], note: '请报到' }) },
+  { method: 'GET', path: '/api/v1/cases/board', query: { status: 'submitted', color: 'red', page: '1', pageSize: '10' } },
+  { method: 'GET', path: '/api/v1/cases/watch', query: { list: 'overdue', page: '1', pageSize: '10' } },
+  { method: 'GET', path: '/api/v1/cases/map', query: { status: 'submitted', color: 'red', limit: '100' } },
+  { method: 'GET', path: '/api/v1/cases/:id/suggestions', id: () => 1 },
+  { method: 'GET', path: '/api/v1/cases/:id/clocks', id: () => 1 },
+  { method: 'GET', path: '/api/v1/department/summonses', query: { state: 'to_report_in', page: '1', pageSize: '10' } },
+  { method: 'GET', path: '/api/v1/department/summonses/counts' },
+  { method: 'GET', path: '/api/v1/street/cases', query: { list: 'overdue', page: '1', pageSize: '10' } },
+  { method: 'GET', path: '/api/v1/street/cases/counts' },
+  { method: 'GET', path: '/api/v1/my/tasks', query: { page: '1', pageSize: '10' } },
+  { method: 'POST', path: '/api/v1/my/tasks/:id/call', id: () => 1 },
+  { method: 'GET', path: '/api/v1/notifications', query: { unreadOnly: 'true', page: '1', pageSize: '10' } },
+  { method: 'POST', path: '/api/v1/notifications/:id/read', id: () => 1 },
+  { method: 'POST', path: '/api/v1/notifications/read-all' },
+  { method: 'POST', path: '/api/v1/public/photos', multipart: true },
+  { method: 'POST', path: '/api/v1/photos', multipart: true },
+  { method: 'GET', path: '/api/v1/photos/:token', query: { t: 'no-such-tracking-token-000' } },
+  { method: 'GET', path: '/api/v1/public/places/:code', query: { cityCode: '520300000000' } },
+  { method: 'GET', path: '/api/v1/regions/:id/qr.svg', id: (c) => c.a.building.id },
 ];
 
 const nest = (depth: number, open: string, close: string, inner = '1') => open.repeat(depth) + inner + close.repeat(depth);
@@ -271,7 +290,8 @@ describe('validation fuzz: malformed and hostile requests', () => {
   let t: TestApp;
   let city: City;
   let dispatcher: string;
-  const tables = ['users', 'region_nodes', 'residents', 'households', 'role_assignments', 'units', 'party_members', 'party_organizations', 'building_grid_history', 'region_geometry_history', 'cities', 'cases', 'case_events', 'case_summonses'];
+  const tables = ['users', 'region_nodes', 'residents', 'households', 'role_assignments', 'units', 'party_members', 'party_organizations', 'building_grid_history', 'region_geometry_history', 'cities', 'cases', 'case_events', 'case_summonses',
+    'case_tasks', 'sla_timers', 'outbox', 'notifications', 'attachments'];
   let countsBefore: Record<string, number>;
   const failures: string[] = [];
   const serverErrors: string[] = [];
@@ -335,7 +355,8 @@ describe('validation fuzz: malformed and hostile requests', () => {
     route.path
       .replace(':id', id ?? String(route.id ? route.id(city) : 1))
       .replace(':token', id ?? 'no-such-tracking-token-000')
-      .replace(':cityCode', id ?? '520300000000');
+      .replace(':cityCode', id ?? '520300000000')
+      .replace(':code', id ?? 'no-such-place-code');
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -20,8 +20,9 @@ async function readPhotoPart(request: FastifyRequest): Promise<Buffer> {
   } catch (error) {
     const e = error as { statusCode?: number; code?: string; message?: string };
     if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB / The photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
-    if (typeof e.statusCode === 'number' && e.statusCode < 500) throw new AppError(e.statusCode === 413 ? 'payload_too_large' : 'validation_failed', `上传格式错误 / Malformed upload: ${e.message}`);
-    throw error;
+    if (error instanceof AppError) throw error;
+    // Everything else here comes from parsing the client's bytes (e.g. "Boundary not found"): their mistake, not ours.
+    throw new AppError(e.statusCode === 413 ? 'payload_too_large' : 'validation_failed', `上传格式错误 / Malformed upload: ${e.message ?? 'unreadable multipart body'}`);
   }
   if (!photo) throw new AppError('validation_failed', '缺少照片（字段 file） / The photo is missing (form field "file")');
   return photo;
