@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import jpegjs from 'jpeg-js';
+import { wgs84ToGcj02 } from '../../src/modules/geography/coordinates.ts';
 import { insertDefaultCategories } from '../../src/modules/cases/case-categories.repository.ts';
 import { deliverDueNotifications, MAX_ATTEMPTS } from '../../src/modules/notifications/delivery.worker.ts';
 import { inAppAdapter, type NotificationAdapter } from '../../src/modules/notifications/delivery-adapters.ts';
@@ -208,6 +209,33 @@ describe('request loop plumbing (API)', () => {
         await perPlace.close();
       }
     }, 180_000);
+  });
+
+  describe('what the server tells screens and stores', () => {
+    it('the case detail lists exactly the actions this user can take now', async () => {
+      const created = (await report(body())).json();
+      const id = await caseIdOf(created.trackingToken);
+      const detailFor = async (who: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/cases/${id}`, headers: { cookie: cookie[who] } })).json() as { allowedActions: string[] };
+      expect((await detailFor('dispatcher')).allowedActions.sort()).toEqual(['claim', 'decline', 'dispatch', 'merge', 'reclassify']);
+      expect((await detailFor('street')).allowedActions.sort()).toEqual(['claim', 'decline', 'dispatch', 'merge', 'reclassify', 'supervise']);
+      await act('dispatcher', id, { action: 'dispatch' });
+      expect((await detailFor('gridworker')).allowedActions.sort()).toEqual(['claim', 'escalate', 'record_contact', 'request_extension', 'return']);
+      await act('gridworker', id, { action: 'record_contact' });
+      await act('gridworker', id, { action: 'escalate' });
+      expect((await detailFor('gridworker')).allowedActions).toEqual([]);
+      expect((await detailFor('dispatcher')).allowedActions).toContain('reply');
+    });
+
+    it('a point sent in GCJ-02 is stored in WGS-84', async () => {
+      const wgs: [number, number] = [106.905, 27.605];
+      const gcj = wgs84ToGcj02(...wgs);
+      const response = await report({ categoryCode: 'roads_facilities', description: '路面塌陷', lng: gcj[0], lat: gcj[1], crs: 'gcj02', cityCode: city.city.code });
+      expect(response.statusCode, response.body).toBe(201);
+      const [row] = await t.context.database.rows<{ lng: number; lat: number; grid_id: number }>(sql`SELECT lng, lat, grid_id FROM cases WHERE tracking_token = ${response.json().trackingToken}`);
+      expect(Number(row.lng)).toBeCloseTo(wgs[0], 5);
+      expect(Number(row.lat)).toBeCloseTo(wgs[1], 5);
+      expect(Number(row.grid_id)).toBe(city.a.grid.id);
+    });
   });
 
   describe('holder levels and tasks', () => {

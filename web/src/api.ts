@@ -1,3 +1,4 @@
+import type { CaseAction } from '../../src/modules/cases/case-lifecycle.ts';
 // Typed client for the CivicGrid /api/v1 contract.
 import { currentLang, translate } from './i18n.ts';
 
@@ -610,6 +611,8 @@ export interface CaseSummonsItem {
   reply: string | null;
   returned: boolean;
   returnReason: string | null;
+  /** False for a summons of a round before the case was reopened. */
+  current: boolean;
 }
 
 export interface CaseAbilities {
@@ -628,6 +631,9 @@ export interface CaseDetailData extends CaseListItem {
   summonses: CaseSummonsItem[];
   events: CaseEventItem[];
   abilities: CaseAbilities;
+  /** What this user can do now, decided by the server. */
+  allowedActions: CaseAction[];
+  extensionPending: boolean;
 }
 
 export type CaseActionBody = { action: string; note?: string; attachments?: string[] } & Record<string, unknown>;

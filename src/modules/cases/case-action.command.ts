@@ -9,33 +9,9 @@ import { can } from '../policy/authorize.ts';
 import { moveClocks } from '../sla/sla-clocks.ts';
 import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
 import { actsAtHolderLevel } from './holder-level.ts';
+import { policyActionOf } from './allowed-actions.ts';
 import { linkAttachments } from '../photos/attachments.repository.ts';
 import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type HolderLevel, type CaseStatus } from './case-lifecycle.ts';
-
-/** Which policy action of the `case` resource each lifecycle action needs. */
-const policyActionOf: Record<CaseAction, 'dispatch' | 'handle' | 'supervise' | 'answer_summons' | 'system'> = {
-  dispatch: 'dispatch',
-  decline: 'dispatch',
-  merge: 'dispatch',
-  reopen: 'dispatch',
-  close: 'dispatch',
-  callback: 'dispatch',
-  record_contact: 'handle',
-  escalate: 'handle',
-  return: 'handle',
-  request_extension: 'handle',
-  claim: 'handle',
-  reply: 'handle',
-  summon: 'supervise',
-  decide_extension: 'supervise',
-  supervise: 'supervise',
-  report_in: 'answer_summons',
-  department_reply: 'answer_summons',
-  department_return: 'answer_summons',
-  rate: 'system',
-  remind: 'system',
-  reclassify: 'dispatch',
-};
 
 /** Optional hooks a caller runs inside the action's transaction (the Idempotency-Key layer stores its answer there). */
 export interface TransactionHooks<T> {

@@ -3,7 +3,8 @@ import type { AppContext } from '../../context.ts';
 import { notFound } from '../../shared/errors.ts';
 import { maskName, maskPhone } from '../../shared/personal-data.ts';
 import type { Actor, ScopedRecord } from '../policy/actor.ts';
-import type { HolderLevel } from './case-lifecycle.ts';
+import type { CaseSnapshot, CaseStatus, HolderLevel } from './case-lifecycle.ts';
+import { allowedActions } from './allowed-actions.ts';
 import { actsAtHolderLevel } from './holder-level.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
@@ -52,7 +53,8 @@ export async function listCases(context: AppContext, actor: Actor, query: { stat
 
 async function summonedDepartments(context: AppContext, caseId: number) {
   return context.database.rows<Record<string, unknown>>(sql`
-    SELECT s.department_id, u.name, s.summoned_at, s.deadline, s.reported_in_at, s.replied_at, s.reply, s.returned_at, s.return_reason
+    SELECT s.department_id, u.name, s.summoned_at, s.deadline, s.reported_in_at, s.replied_at, s.reply, s.returned_at, s.return_reason,
+      s.summoned_at > coalesce((SELECT max(at) FROM case_events e WHERE e.case_id = s.case_id AND e.action = 'reopen'), '-infinity'::timestamptz) AS current
     FROM case_summonses s JOIN units u ON u.id = s.department_id WHERE s.case_id = ${caseId} ORDER BY s.id`);
 }
 
@@ -75,12 +77,25 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
   const record = {
     cityId: Number(row.city_id),
     regionPath: row.region_path as string,
-    unitIds: summonses.filter((s) => !s.returned_at).map((s) => Number(s.department_id)),
+    unitIds: summonses.filter((s) => !s.returned_at && s.current).map((s) => Number(s.department_id)),
     assigneeUserIds: assignees.map((a) => Number(a.assignee_user_id)),
     holderLevel: row.holder_level as HolderLevel,
   };
   authorize(actor, 'case', 'read', record);
   const events = await context.database.rows<Record<string, unknown>>(sql`SELECT * FROM case_events WHERE case_id = ${id} ORDER BY id`);
+  const abilities = caseAbilities(actor, record);
+  // The same snapshot the transition table sees when the action arrives (this round's summonses only).
+  const snapshot: CaseSnapshot = {
+    status: row.status as CaseStatus,
+    holderLevel: row.holder_level as HolderLevel,
+    reopenCount: Number(row.reopen_count),
+    rating: row.rating_satisfaction ? { resolved: Boolean(row.rating_resolved), satisfaction: row.rating_satisfaction as NonNullable<CaseSnapshot['rating']>['satisfaction'] } : null,
+    summonses: summonses.filter((s) => !s.returned_at && s.current).map((s) => ({ departmentId: Number(s.department_id), reportedIn: s.reported_in_at !== null, replied: s.replied_at !== null })),
+    claimedByPartyOrganizationId: row.claimed_by_party_organization_id === null ? null : Number(row.claimed_by_party_organization_id),
+    extensionPending: Boolean(row.extension_pending),
+    supervised: Boolean(row.supervised),
+    overdue: Boolean(row.overdue),
+  };
   return {
     ...presentCase(row),
     description: row.description as string,
@@ -96,7 +111,10 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
       reply: (s.reply as string | null) ?? null,
       returned: s.returned_at !== null,
       returnReason: (s.return_reason as string | null) ?? null,
+      /** False for summonses of a round before the case was reopened (history). */
+      current: Boolean(s.current),
     })),
+    extensionPending: snapshot.extensionPending,
     events: events.map((e) => ({
       id: Number(e.id),
       action: e.action as string,
@@ -107,7 +125,9 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
       attachments: typeof e.attachments === 'string' ? JSON.parse(e.attachments) : e.attachments,
       at: new Date(e.at as string).toISOString(),
     })),
-    abilities: caseAbilities(actor, record),
+    abilities,
+    /** Exactly the actions this user can take now (policy, holder level and transition table): screens render these. */
+    allowedActions: allowedActions(actor, snapshot, abilities),
   };
 }
 

@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import type { ClientInfo } from '../auth/auth.service.ts';
 import { auditOf } from '../auth/auth.service.ts';
 import { locatePoint } from '../geography/geography.service.ts';
-import type { Crs } from '../geography/coordinates.ts';
+import { toWgs84, type Crs } from '../geography/coordinates.ts';
 import type { Actor } from '../policy/actor.ts';
 import { authorize } from '../policy/authorize.ts';
 import { triageColor, type TriageColor } from './triage.ts';
@@ -103,6 +103,8 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
   const { intakeLimitPerClient, intakeLimitPerPlace, intakeLimitWindowSeconds } = context.config;
   if (anonymous) await enforceRateLimit(context, `intake-client:${client.ip ?? 'unknown'}`, intakeLimitPerClient, intakeLimitWindowSeconds, 'Too many reports from here: please try again later');
   const place = await resolvePlace(context, input, actor?.cityId ?? null);
+  // Stored in WGS-84 whatever the phone sent (GCJ-02 from Chinese map SDKs is converted).
+  const point = input.lng !== undefined && input.lat !== undefined ? toWgs84(input.lng, input.lat, input.crs ?? 'wgs84') : null;
   if (anonymous) await enforceRateLimit(context, `intake-place:${place.buildingId ?? place.gridId}`, intakeLimitPerPlace, intakeLimitWindowSeconds, 'Too many reports about this place right now: please try again later');
   if (actor) authorize(actor, 'case', 'create', { cityId: place.cityId, regionPath: place.regionPath });
   const [category] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown; sla_overrides: unknown }>(
@@ -120,7 +122,7 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
     await tx.execute(sql`INSERT INTO cases (id, city_id, number, tracking_token, channel, triage_color, category_id, title, description, region_path, grid_id, building_id,
         lng, lat, address, reporter_name, reporter_phone, reporter_consent, created_by)
       VALUES (${id}, ${place.cityId}, ${number}, ${trackingToken}, ${input.channel}, ${triage.color}, ${Number(category.id)}, ${title}, ${description}, ${place.regionPath},
-        ${place.gridId}, ${place.buildingId}, ${input.lng ?? null}, ${input.lat ?? null}, ${input.address ?? null}, ${input.reporterName ?? null}, ${input.reporterPhone ?? null},
+        ${place.gridId}, ${place.buildingId}, ${point?.[0] ?? null}, ${point?.[1] ?? null}, ${input.address ?? null}, ${input.reporterName ?? null}, ${input.reporterPhone ?? null},
         ${Boolean(input.consent)}, ${actor?.userId ?? null})`);
     const [event] = await context.database.rows<{ id: number }>(sql`INSERT INTO case_events (city_id, case_id, action, to_status, actor_user_id, actor_label, details, is_public)
       VALUES (${place.cityId}, ${id}, 'submit', 'submitted', ${actor?.userId ?? null}, ${actor ? actor.displayName : '居民'},

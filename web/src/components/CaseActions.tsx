@@ -1,36 +1,12 @@
 // The action buttons of the case page and the one dialog that sends an action. Which buttons appear is
-// decided by the server's `abilities` for this case, combined with the one shared transition table
-// (src/modules/cases/case-lifecycle.ts, pure) so a button is shown only when its action can apply now.
+// decided by the server: `allowedActions` of the case detail (policy, holder level and transition table).
 // Every action is sent with If-Match (the version shown) and an Idempotency-Key; a 409 reloads the case.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Checkbox, Empty, Input, InputNumber, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
-import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type CaseStatus, type HolderLevel } from '../../../src/modules/cases/case-lifecycle.ts';
+import type { CaseAction } from '../../../src/modules/cases/case-lifecycle.ts';
 import { ApiError, boardApi, newIdempotencyKey, type CaseAbilities, type CaseDetailData, type CaseSuggestions, type PartyOrgItem, type UnitItem } from '../api.ts';
 import { useAuth } from '../common.tsx';
 import { useI18n, type MsgKey } from '../i18n.ts';
-
-/** Which of the case's abilities each staff action needs (the same grouping the server's policy uses). */
-const abilityOf: Partial<Record<CaseAction, keyof CaseAbilities>> = {
-  dispatch: 'dispatch',
-  merge: 'dispatch',
-  decline: 'dispatch',
-  reclassify: 'dispatch',
-  callback: 'dispatch',
-  close: 'dispatch',
-  reopen: 'dispatch',
-  claim: 'handle',
-  record_contact: 'handle',
-  escalate: 'handle',
-  return: 'handle',
-  request_extension: 'handle',
-  reply: 'handle',
-  supervise: 'supervise',
-  summon: 'supervise',
-  decide_extension: 'supervise',
-  report_in: 'answerSummons',
-  department_reply: 'answerSummons',
-  department_return: 'answerSummons',
-};
 
 /** Button order on the page: the usual next step first. */
 const ACTION_ORDER: CaseAction[] = [
@@ -60,46 +36,6 @@ const DANGER = new Set<CaseAction>(['decline', 'return', 'department_return']);
 /** Actions whose dialog needs a reason (required by the server). */
 const NEEDS_REASON = new Set<CaseAction>(['decline', 'return', 'department_return', 'reclassify']);
 
-export function snapshotOf(detail: CaseDetailData, extensionPending: boolean): CaseSnapshot {
-  return {
-    status: detail.status as CaseStatus,
-    holderLevel: detail.holderLevel as HolderLevel,
-    reopenCount: detail.reopenCount,
-    rating: detail.rating ? { resolved: detail.rating.resolved, satisfaction: detail.rating.satisfaction as NonNullable<CaseSnapshot['rating']>['satisfaction'] } : null,
-    summonses: detail.summonses.filter((s) => !s.returned).map((s) => ({ departmentId: Number(s.departmentId), reportedIn: s.reportedIn, replied: s.replied })),
-    claimedByPartyOrganizationId: detail.claimedByPartyOrganizationId,
-    extensionPending,
-    supervised: detail.supervised,
-    overdue: detail.overdue,
-  };
-}
-
-/** A command with placeholder arguments, to ask the transition table whether the action applies now. */
-function probe(action: CaseAction, departmentId: number | null): CaseCommand | null {
-  switch (action) {
-    case 'decline':
-    case 'return':
-      return { action, reason: '-' };
-    case 'department_return':
-      return departmentId === null ? null : { action, departmentId, reason: '-' };
-    case 'report_in':
-    case 'department_reply':
-      return departmentId === null ? null : { action, departmentId };
-    case 'merge':
-      return { action, intoCaseId: 0 };
-    case 'summon':
-      return { action, departmentIds: [0] };
-    case 'claim':
-      return { action, partyOrganizationId: 0 };
-    case 'decide_extension':
-      return { action, approved: true };
-    case 'reclassify':
-      return { action, color: 'red', reason: '-' };
-    default:
-      return { action } as CaseCommand;
-  }
-}
-
 export interface ActionRequest {
   action: CaseAction;
   /** Preset arguments (e.g. merge target from the duplicates panel). */
@@ -127,15 +63,9 @@ export function CaseActions({
   const { me } = useAuth();
   const myDepartments = useMemo(() => (me?.roles ?? []).filter((r) => r.role === 'department_staff' && r.unitId !== null).map((r) => Number(r.unitId)), [me]);
   // The department this user answers for: one of theirs that this case summons (and did not return).
-  const myDepartment = detail.summonses.find((s) => !s.returned && myDepartments.includes(Number(s.departmentId)))?.departmentId ?? null;
-  const snapshot = snapshotOf(detail, extensionPending);
-
-  const actions = ACTION_ORDER.filter((action) => {
-    const ability = abilityOf[action];
-    if (!ability || !detail.abilities[ability]) return false;
-    const command = probe(action, myDepartment === null ? null : Number(myDepartment));
-    return command !== null && transition(snapshot, command).ok;
-  });
+  const myDepartment = detail.summonses.find((s) => s.current && !s.returned && myDepartments.includes(Number(s.departmentId)))?.departmentId ?? null;
+  const allowed = new Set(detail.allowedActions);
+  const actions = ACTION_ORDER.filter((action) => allowed.has(action));
 
   return (
     <div data-testid="case-actions">
