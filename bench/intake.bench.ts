@@ -1,6 +1,6 @@
 /**
  * Intake benchmark: POST /api/v1/public/cases against the real server in a separate process, over HTTP.
- * Run: npm run bench:intake [-- --db pglite] [--concurrency 32] [--duration 10] [--warmup 2] [--rate 1000] [--profile]
+ * Run: npm run bench:intake [-- --db pglite] [--concurrency 32] [--duration 10] [--warmup 2] [--rate 1000] [--profile] [--skip-pgbench]
  *
  * 1. a scratch database (PostgreSQL `cg_bench_<random>` on DATABASE_URL's server, default 127.0.0.1:5432,
  *    or PGlite in a temp directory), migrated and seeded with the small demo city;
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     profile: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
+    /** Skip the pgbench baseline (quick A/B runs while changing the server). */
+    'skip-pgbench': { type: 'boolean', default: false },
   },
 });
 const engine = values.db as Engine;
@@ -96,8 +98,18 @@ async function main() {
 
   log(`max throughput: ${concurrency} workers, ${warmupS} s warm-up + ${durationS} s…`);
   const sampler = city.server.databaseUrl ? await sampleActivity(city.server.databaseUrl, new URL(city.server.databaseUrl).pathname.slice(1)) : null;
+  const cpuBefore = { server: server.cpuMs(), bench: process.cpuUsage(), at: performance.now() };
   const max = await closedLoop({ client, path: path_, nextBody, concurrency, warmupMs: warmupS * 1000, durationMs: durationS * 1000 });
   const maxRate = describe('max throughput', max);
+  const serverCpu = server.cpuMs();
+  if (serverCpu !== null && cpuBefore.server !== null) {
+    // Warm-up included on both sides of the ratio: CPU over the whole closed loop / every report it stored.
+    const wallMs = performance.now() - cpuBefore.at;
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    const reports = max.okIncludingWarmup;
+    log(`server CPU: ${(((serverCpu - cpuBefore.server) / wallMs) * 100).toFixed(0)}% of one core, ~${((serverCpu - cpuBefore.server) / reports).toFixed(2)} ms per report; ` +
+      `load generator: ${(((benchCpu.user + benchCpu.system) / 1000 / wallMs) * 100).toFixed(0)}% of one core`);
+  }
   if (sampler) log(await sampler.stop());
 
   const pacedRate = maxRate >= targetRate ? targetRate : Math.max(1, Math.floor(maxRate * 0.9));
@@ -126,7 +138,7 @@ async function main() {
   log(`stored: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
   const summary: Record<string, unknown> = { db: engine, reports_per_s: Math.round(maxRate), p99_ms: round(p99) };
-  if (engine === 'postgres') {
+  if (engine === 'postgres' && !values['skip-pgbench']) {
     const pgbench = findPgbench();
     if (!pgbench) throw new Error('pgbench not found (apt-get install postgresql-client, or put /usr/lib/postgresql/*/bin on PATH)');
     log(`pgbench: two inserts per transaction, -c ${concurrency} -j 2 -T ${durationS}…`);

@@ -102,11 +102,15 @@ async function main() {
   await listener.connect();
   cleanup.add('close the listener', () => listener.end());
   const visibleDelays: number[] = [];
+  const visibleAtByCase = new Map<number, number>();
   listener.on('notification', (message) => {
     const at = Date.now();
     const payload = JSON.parse(message.payload ?? '{}') as { caseId?: number; action?: string };
     const dueAt = dueAtByCase.get(Number(payload.caseId));
-    if (payload.action === 'remind' && dueAt !== undefined) visibleDelays.push(at - dueAt);
+    if (payload.action === 'remind' && dueAt !== undefined) {
+      visibleDelays.push(at - dueAt);
+      visibleAtByCase.set(Number(payload.caseId), at);
+    }
   });
   await listener.query('LISTEN civicgrid_case_events');
 
@@ -128,9 +132,21 @@ async function main() {
   if (errors.length) throw new Error(`the sweeper failed: ${String(errors[0])}`);
   if (firedCount !== dueCount) throw new Error(`only ${firedCount} of ${dueCount} due timers fired within 10 s of the last deadline`);
 
-  const fired = await database.rows<{ delay_ms: number }>(sql`
-    SELECT (extract(epoch FROM fired_at - due_at) * 1000)::float8 AS delay_ms FROM sla_timers WHERE id = ANY(${`{${ids.join(',')}}`}::bigint[])`);
+  const fired = await database.rows<{ case_id: number; delay_ms: number; fired_at_ms: number }>(sql`
+    SELECT case_id, (extract(epoch FROM fired_at - due_at) * 1000)::float8 AS delay_ms, (extract(epoch FROM fired_at) * 1000)::float8 AS fired_at_ms
+    FROM sla_timers WHERE id = ANY(${`{${ids.join(',')}}`}::bigint[])`);
   const delays = fired.map((r) => Number(r.delay_ms));
+  // One sweep transaction = one fired_at (its start); it becomes visible when it commits.
+  const sweeps = new Map<number, { timers: number; committedAt: number }>();
+  for (const row of fired) {
+    const sweep = sweeps.get(Number(row.fired_at_ms)) ?? { timers: 0, committedAt: 0 };
+    sweep.timers++;
+    sweep.committedAt = Math.max(sweep.committedAt, visibleAtByCase.get(Number(row.case_id)) ?? 0);
+    sweeps.set(Number(row.fired_at_ms), sweep);
+  }
+  const sweepMs = [...sweeps.entries()].filter(([, s]) => s.committedAt).map(([start, s]) => (s.committedAt - start) / s.timers);
+  log(`${sweeps.size} sweep transactions fired them (${(dueCount / sweeps.size).toFixed(1)} timers each on average); ` +
+    `start to commit per timer: median ${percentile(sweepMs, 50).toFixed(0)} ms, max ${percentile(sweepMs, 100).toFixed(0)} ms (remind + escalate, one transaction per sweep)`);
   const [{ reminders }] = await database.rows<{ reminders: number }>(sql`
     SELECT count(*)::int AS reminders FROM case_events WHERE action = 'remind' AND case_id = ANY(${`{${[...chosen].join(',')}}`}::bigint[])`);
   const [{ early }] = await database.rows<{ early: number }>(sql`SELECT count(*)::int AS early FROM sla_timers WHERE fired_at IS NOT NULL AND NOT (id = ANY(${`{${ids.join(',')}}`}::bigint[]))`);

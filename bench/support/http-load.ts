@@ -59,6 +59,8 @@ export class HttpClient {
 export interface LoadResult {
   /** Requests that completed within the measured window. */
   completed: number;
+  /** Successful requests including the warm-up (what the server stored). */
+  okIncludingWarmup: number;
   ok: number;
   /** status (or 'network') → count, for everything that was not `okStatus`. */
   failures: Record<string, number>;
@@ -69,7 +71,7 @@ export interface LoadResult {
 }
 
 function emptyResult(): LoadResult {
-  return { completed: 0, ok: 0, failures: {}, samples: [], latenciesMs: [], elapsedMs: 0 };
+  return { completed: 0, okIncludingWarmup: 0, ok: 0, failures: {}, samples: [], latenciesMs: [], elapsedMs: 0 };
 }
 
 function record(result: LoadResult, outcome: HttpResult | Error, latencyMs: number, okStatus: number) {
@@ -112,6 +114,7 @@ export async function closedLoop(spec: LoadSpec & { concurrency: number; warmupM
         outcome = error as Error;
       }
       const done = performance.now();
+      if (!(outcome instanceof Error) && outcome.status === okStatus) result.okIncludingWarmup++;
       if (sent >= measureFrom && done <= end) record(result, outcome, done - sent, okStatus);
     }
   };
@@ -149,6 +152,7 @@ export async function openLoop(spec: LoadSpec & { ratePerS: number; warmupMs: nu
           (error: Error) => error,
         )
         .then((outcome) => {
+          if (!(outcome instanceof Error) && outcome.status === okStatus) result.okIncludingWarmup++;
           if (counted) record(result, outcome, performance.now() - due, okStatus);
         });
       const tracked: Promise<void> = request.finally(() => inFlight.delete(tracked));

@@ -3,6 +3,7 @@
  * directory and database, so it can be started, killed (SIGKILL) and started again on the same data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -110,6 +111,19 @@ export class ServerProcess {
         throw new Error(`server did not answer /api/health within ${timeoutMs} ms:\n${this.log.slice(-5000)}`);
       }
       await sleep(50);
+    }
+  }
+
+  /** CPU time (user + system) the server process has used so far, in ms (Linux /proc; null elsewhere). */
+  cpuMs(): number | null {
+    if (!this.pid) return null;
+    try {
+      // Fields after the command name: state is field 3, utime 14, stime 15 (in clock ticks, 100 per second on Linux).
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return null;
     }
   }
 
