@@ -36,7 +36,7 @@ export async function sampleActivity(url: string, databaseName: string, everyMs 
       stopped = true;
       await loop;
       await client.end();
-      const lines = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([what, n]) => `  ${(n / samples).toFixed(2).padStart(6)}  ${what}`);
+      const lines = [...counts.entries()].filter(([, n]) => n / samples >= 0.01).sort((a, b) => b[1] - a[1]).map(([what, n]) => `  ${(n / samples).toFixed(2).padStart(6)}  ${what}`);
       return [`server connections on average over ${samples} samples:`, ...lines].join('\n');
     },
   };
