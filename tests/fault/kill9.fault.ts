@@ -118,7 +118,7 @@ afterAll(async () => {
   for (const cleanup of cleanups) await cleanup.run();
 });
 
-describe.skipIf(engines.length === 0)('kill -9 under load', () => {
+describe.runIf(engines.length > 0)('kill -9 under load', () => {
   for (const engine of engines) {
     it(`${engine}: every acknowledged report exists once and every due reminder fired once`, async () => {
       const cleanup = new Cleanup(false);
@@ -236,6 +236,8 @@ describe.skipIf(engines.length === 0)('kill -9 under load', () => {
   }
 });
 
-it.runIf(engines.length === 0)('kill -9 under load: no engine to run', () => {
-  log(`no engine selected (CIVICGRID_FAULT_ENGINES=${wanted.join(',')}, PostgreSQL at ${adminUrl} ${engines.includes('postgres') ? 'reachable' : 'not reachable'})`);
-});
+if (engines.length === 0) {
+  it('kill -9 under load: no engine to run', () => {
+    log(`no engine to run: CIVICGRID_FAULT_ENGINES=${wanted.join(',')}, PostgreSQL at ${adminUrl}${wanted.includes('postgres') ? ' not reachable' : ' not selected'}`);
+  });
+}
