@@ -10,6 +10,7 @@ import {
   DashboardOutlined,
   EnvironmentOutlined,
   FlagOutlined,
+  FormOutlined,
   ImportOutlined,
   LogoutOutlined,
   SettingOutlined,
@@ -25,6 +26,7 @@ import { AuthContext, Forbidden, NotFound, setFeedbackApis, toastError, useAuth 
 import { enumLabel, I18nContext, loadLang, saveLang, translate, useI18n, type I18n, type Lang, type MsgKey } from './i18n.ts';
 import { matchPath, navigate, useLocation } from './router.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { NotificationBell } from './components/NotificationBell.tsx';
 
 type AntLocale = NonNullable<ConfigProviderProps['locale']>;
 // antd's locale files are CJS; depending on interop the default import may be wrapped.
@@ -46,17 +48,7 @@ const StreetPage = lazy(() => import('./pages/StreetPage.tsx'));
 const DepartmentPage = lazy(() => import('./pages/DepartmentPage.tsx'));
 const BoardPage = lazy(() => import('./pages/BoardPage.tsx'));
 const CasePage = lazy(() => import('./pages/CasePage.tsx'));
-/** Roles that read cases (policy case.read); the board shows each their own scope. */
-const CASE_READ_ROLES = ['grid_worker', 'grid_head', 'building_head', 'household_link_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin', 'department_staff'];
-
-/**
- * The street view is for those who may summon departments (policy case.supervise: street and above), the
- * department view for summoned department staff (case.answer_summons). Until /auth/me sends abilities for
- * them, the menu reads the roles; the server answers 403 to anyone else either way.
- */
-const SUPERVISE_ROLES = ['street_officer', 'district_admin', 'city_admin'];
-const hasRole = (me: Me, roles: string[]) => me.roles.some((r) => roles.includes(r.role));
-const ability = (a: Abilities, name: string) => (a as unknown as Record<string, boolean | undefined>)[name];
+const NewCasePage = lazy(() => import('./pages/NewCasePage.tsx'));
 
 interface RouteDef {
   path: string;
@@ -69,9 +61,11 @@ interface RouteDef {
 
 const ROUTES: RouteDef[] = [
   { path: '/map', menuKey: '/map', label: 'menuMap', icon: <EnvironmentOutlined />, allowed: (a) => a.viewMap, component: MapPage },
-  { path: '/street', menuKey: '/street', label: 'menuStreet', icon: <SoundOutlined />, allowed: (a, me) => ability(a, 'viewStreetCases') ?? hasRole(me, SUPERVISE_ROLES), component: StreetPage },
-  { path: '/department', menuKey: '/department', label: 'menuDepartment', icon: <BellOutlined />, allowed: (a, me) => ability(a, 'answerSummonses') ?? hasRole(me, ['department_staff']), component: DepartmentPage },
-  { path: '/board', menuKey: '/board', label: 'menuBoard', icon: <DashboardOutlined />, allowed: (a, me) => ability(a, 'viewCases') ?? hasRole(me, CASE_READ_ROLES), component: BoardPage },
+  { path: '/street', menuKey: '/street', label: 'menuStreet', icon: <SoundOutlined />, allowed: (a) => a.viewStreetCases, component: StreetPage },
+  { path: '/department', menuKey: '/department', label: 'menuDepartment', icon: <BellOutlined />, allowed: (a) => a.answerSummonses, component: DepartmentPage },
+  { path: '/board', menuKey: '/board', label: 'menuBoard', icon: <DashboardOutlined />, allowed: (a) => a.readCases, component: BoardPage },
+  // Before /cases/:id, which would otherwise take "new" for an id.
+  { path: '/cases/new', menuKey: '/cases/new', label: 'menuNewCase', icon: <FormOutlined />, allowed: (a) => a.createCases, component: NewCasePage },
   { path: '/residents', menuKey: '/residents', label: 'menuResidents', icon: <TeamOutlined />, allowed: (a) => a.viewResidents, component: ResidentsPage },
   { path: '/party-members', menuKey: '/party-members', label: 'menuPartyMembers', icon: <FlagOutlined />, allowed: (a) => a.viewPartyMembers, component: PartyMembersPage },
   { path: '/units', menuKey: '/units', label: 'menuUnits', icon: <BankOutlined />, allowed: (a) => a.viewUnits, component: UnitsPage },
@@ -270,6 +264,7 @@ function MainLayout({ pathname }: { pathname: string }) {
                 </Tooltip>
               )}
             </span>
+            {!(me.mfa.required && !me.mfa.enrolled) && <NotificationBell live={me.abilities.readCases} />}
             <Segmented
               data-testid="lang-switch"
               size="small"

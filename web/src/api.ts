@@ -15,6 +15,13 @@ export interface Abilities {
   manageUsers: boolean;
   assignRoles: boolean;
   readAudit: boolean;
+  /** Case abilities (policy `case`): the board, hotline entry, street and department work lists. */
+  readCases: boolean;
+  dispatchCases: boolean;
+  createCases: boolean;
+  handleCases: boolean;
+  viewStreetCases: boolean;
+  answerSummonses: boolean;
 }
 
 export interface MeRole {
@@ -679,4 +686,83 @@ export const boardApi = {
   sessionCheck: () => request<Me>('GET', '/auth/me'),
   /** The live feed (SSE); the browser reconnects by itself and resumes with Last-Event-ID. */
   streamUrl: `${BASE}/cases/stream`,
+};
+
+// ---- hotline / visit entry (登记诉求) and the in-app inbox (站内通知) ---------------------------
+
+/** The building or grid behind a code (GET /public/places/:code), as the QR page shows it. */
+export interface PlaceInfo {
+  cityCode: string;
+  cityName: string;
+  level: 'building' | 'grid';
+  placeName: string;
+  address: string | null;
+  gridName: string | null;
+  communityName: string | null;
+  lng: number | null;
+  lat: number | null;
+}
+
+export interface CaseCategory {
+  code: string;
+  name: string;
+  defaultColor: TriageColor;
+}
+
+export interface LocateResult {
+  wgs84: LngLat;
+  grid: { id: Id; code: string; name: string } | null;
+  outsideScope: boolean;
+  nearestBuilding: { id: Id; code: string; name: string; distanceMeters: number } | null;
+}
+
+/** Body of POST /cases (StaffReportBody): a place code or a WGS-84 point. */
+export interface StaffReport {
+  channel: 'hotline' | 'grid_worker';
+  placeCode?: string;
+  cityCode?: string;
+  lng?: number;
+  lat?: number;
+  crs?: 'wgs84';
+  categoryCode: string;
+  title?: string;
+  description: string;
+  reporterName?: string;
+  reporterPhone?: string;
+  consent?: boolean;
+  photoTokens?: string[];
+}
+
+export interface NotificationItem {
+  id: number;
+  caseId: number | null;
+  title: string;
+  body: string;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface NotificationPage extends Paged<NotificationItem> {
+  unread: number;
+}
+
+export const intakeApi = {
+  place: (code: string, cityCode?: string) => request<PlaceInfo>('GET', `/public/places/${encodeURIComponent(code)}`, { query: { cityCode } }),
+  categories: (cityCode: string) => request<{ items: CaseCategory[] }>('GET', `/public/cities/${encodeURIComponent(cityCode)}/case-categories`),
+  /** A region node with its ancestors (the city node among them carries the city code). */
+  region: (id: Id) => request<RegionNode & { ancestors: { id: Id; code: string; name: string; level: RegionLevel }[] }>('GET', `/regions/${encodeURIComponent(String(id))}`),
+  locate: (lng: number, lat: number) => request<LocateResult>('POST', '/geo/locate', { body: { lng, lat, crs: 'wgs84' } }),
+  uploadPhoto: (file: Blob, name: string) => {
+    const form = new FormData();
+    form.append('file', file, name);
+    return request<{ token: string; url: string }>('POST', '/photos', { form });
+  },
+  /** Enter a case for a resident; the key is kept by the caller and reused when a network error hid the answer. */
+  createCase: (body: StaffReport, idempotencyKey: string) => postWithHeaders<{ id: number; number: string }>('/cases', body, { 'Idempotency-Key': idempotencyKey }),
+};
+
+export const notificationApi = {
+  list: (query: { unreadOnly?: boolean; page?: number; pageSize?: number }) => request<NotificationPage>('GET', '/notifications', { query }),
+  markRead: (id: Id) => request<{ id: number; read: boolean }>('POST', `/notifications/${encodeURIComponent(String(id))}/read`),
+  markAllRead: () => request<{ marked: number }>('POST', '/notifications/read-all'),
 };
