@@ -6,6 +6,9 @@ import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { login, newUserContext, useServerAndBrowser } from './helpers.ts';
 
+const SCREENSHOT_FORM = '/tmp/civicgrid-hotline.png';
+const SCREENSHOT_BELL = '/tmp/civicgrid-bell.png';
+
 const running = useServerAndBrowser();
 
 async function getJson<T>(page: Page, url: string): Promise<T> {
@@ -83,6 +86,7 @@ describe('hotline entry and the notification bell', () => {
       await page.locator('.ant-form-item-explain-error').filter({ hasText: '须经反映人同意' }).waitFor({ state: 'visible' });
       expect(posts.length).toBe(0);
       await page.getByTestId('newcase-consent').check();
+      await page.screenshot({ path: SCREENSHOT_FORM, fullPage: true });
 
       // The first submission reaches the server, but its answer is lost on the way back.
       await page.route('**/api/v1/cases', async (route) => {
@@ -125,6 +129,7 @@ describe('hotline entry and the notification bell', () => {
       await item.waitFor({ state: 'visible' });
       expect(await item.getAttribute('data-read')).toBe('false');
       expect(await item.textContent()).toContain(title);
+      await page.screenshot({ path: SCREENSHOT_BELL });
       await item.click();
       await page.waitForURL((url) => url.pathname === `/cases/${caseId}`);
       await expect.poll(() => unreadCount(page), { timeout: 3_000 }).toBe(unreadWithNew - 1);
