@@ -21,6 +21,8 @@ export interface IdempotencyClaim {
   key: string;
   owner: string;
   finishedInTx: boolean;
+  /** The body stored inside the command's transaction, to skip rewriting an identical answer. */
+  bodyInTx?: string;
   stored: boolean;
   finishInTx(tx: Tx, status: number, body: unknown, headers?: Record<string, string>): Promise<void>;
 }
@@ -95,6 +97,7 @@ function claimOf(context: AppContext, scope: string, key: string, owner: string)
       // Taken over by a retry after this execution was presumed dead: roll this one back.
       if (done.length === 0) throw new AppError('idempotency_in_progress', 'A retry of this request took over; its answer stands');
       claim.finishedInTx = true;
+      claim.bodyInTx = JSON.stringify(body);
     },
   };
   return claim;
@@ -155,6 +158,7 @@ export function installIdempotency(app: FastifyInstance, context: AppContext) {
     }
     if (notStored(status)) return payload;
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    if (claim.finishedInTx && body === claim.bodyInTx) return payload;
     const headers: Record<string, string> = {};
     for (const name of replayedHeaders) {
       const value = reply.getHeader(name);

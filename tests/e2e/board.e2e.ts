@@ -33,7 +33,7 @@ describe('dispatcher board', () => {
       const response = await fetch(`${running.server.baseUrl}/api/v1/public/cases`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ placeCode: building.code, categoryCode: 'roads_facilities', description: '楼下路灯不亮，晚上出行不安全', reporterName: '王芳', reporterPhone: '13987654321', consent: true }),
+        body: JSON.stringify({ placeCode: building.code, categoryCode: 'public_safety', description: '楼道里电线裸露，存在安全隐患', reporterName: '王芳', reporterPhone: '13987654321', consent: true }),
       });
       expect(response.status, await response.clone().text()).toBe(201);
       const { number } = (await response.json()) as { number: string };
@@ -45,7 +45,7 @@ describe('dispatcher board', () => {
       expect(await page.getByTestId('board-row').count()).toBe(rowsBefore + 1);
       expect(await row.getAttribute('data-status')).toBe('submitted');
       expect(await row.getAttribute('data-flash')).toBe('true');
-      // The reporter stays masked; the dispatch clock counts down.
+      // The reporter stays masked; the dispatch clock counts down (red: 10 minutes around the clock, so seconds show at any hour).
       expect(await row.textContent()).toContain('139****4321');
       expect(await row.textContent()).not.toContain('13987654321');
       const clock = row.getByTestId('board-clock');

@@ -54,12 +54,14 @@ export function auditHash(prevHash: string, fields: HashedFields): string {
  * Appends one record to the city's hash chain inside the caller's transaction: locking the chain head
  * orders concurrent appenders, so the chain has no forks.
  */
-export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry): Promise<void> {
-  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, last_id, last_hash) VALUES (${entry.cityId}, 0, ${GENESIS}) ON CONFLICT (city_id) DO NOTHING`);
-  const [head] = await database.rows<{ last_hash: string }>(sql`SELECT last_hash FROM audit_chain_heads WHERE city_id = ${entry.cityId} FOR UPDATE`, executor);
-  const [{ id }] = await database.rows<{ id: string | number }>(sql`SELECT nextval('audit_log_id_seq') AS id`, executor);
-  const fields: HashedFields = {
-    id: Number(id),
+/**
+ * The audit append as common table expressions, to be run inside a larger statement: lock the city's
+ * chain head, draw the id, hash in PostgreSQL exactly as auditHash() does (canonical JSON split around
+ * the id, which only the database knows), insert, move the head. `audit_moved` has one row when the
+ * record was appended; the head must already exist (ensureAuditHead).
+ */
+export function auditAppendCtes(entry: AuditEntry) {
+  const fields: Omit<HashedFields, 'id'> = {
     cityId: entry.cityId,
     at: new Date().toISOString(),
     actorUserId: entry.actorUserId,
@@ -72,13 +74,40 @@ export async function appendAudit(database: Database, executor: Executor, entry:
     userAgent: entry.userAgent,
     details: entry.details ?? null,
   };
-  const hash = auditHash(head.last_hash, fields);
-  await executor.execute(sql`
-    INSERT INTO audit_log (id, city_id, at, actor_user_id, actor_name, action, resource_type, resource_id, outcome, ip, user_agent, details, prev_hash, hash)
-    VALUES (${fields.id}, ${fields.cityId}, ${fields.at}, ${fields.actorUserId}, ${fields.actorName}, ${fields.action}, ${fields.resourceType},
-            ${fields.resourceId}, ${fields.outcome}, ${fields.ip}, ${fields.userAgent}, ${fields.details === null ? null : JSON.stringify(fields.details)}::jsonb,
-            ${head.last_hash}, ${hash})`);
-  await executor.execute(sql`UPDATE audit_chain_heads SET last_id = ${fields.id}, last_hash = ${hash} WHERE city_id = ${entry.cityId}`);
+  const keys = Object.keys(fields).sort() as Array<keyof typeof fields>;
+  const part = (key: keyof typeof fields) => `${JSON.stringify(key)}:${canonicalJson(fields[key])}`;
+  const prefix = `{${keys.filter((k) => k < 'id').map(part).join(',')},"id":`;
+  const suffix = `,${keys.filter((k) => k > 'id').map(part).join(',')}}`;
+  return sql`audit_head AS (SELECT last_hash FROM audit_chain_heads WHERE city_id = ${entry.cityId} FOR UPDATE),
+    audit_next AS (SELECT nextval('audit_log_id_seq') AS id, last_hash FROM audit_head),
+    audit_sealed AS (SELECT id, last_hash, encode(sha256(convert_to(last_hash || E'\n' || ${prefix} || id::text || ${suffix}, 'UTF8')), 'hex') AS hash FROM audit_next),
+    audit_inserted AS (
+      INSERT INTO audit_log (id, city_id, at, actor_user_id, actor_name, action, resource_type, resource_id, outcome, ip, user_agent, details, prev_hash, hash)
+      SELECT id, ${fields.cityId}, ${fields.at}, ${fields.actorUserId}, ${fields.actorName}, ${fields.action}, ${fields.resourceType}, ${fields.resourceId},
+        ${fields.outcome}, ${fields.ip}, ${fields.userAgent}, ${fields.details === null ? null : JSON.stringify(fields.details)}::jsonb, last_hash, hash FROM audit_sealed
+      RETURNING id, hash),
+    audit_moved AS (UPDATE audit_chain_heads h SET last_id = audit_inserted.id, last_hash = audit_inserted.hash FROM audit_inserted WHERE h.city_id = ${entry.cityId} RETURNING h.city_id)`;
+}
+
+const headsKnown = new WeakMap<Database, Set<number>>();
+
+/** Creates the city's chain head once (heads are never deleted), remembered per process. */
+export async function ensureAuditHead(database: Database, cityId: number, executor: Executor = database.db) {
+  let known = headsKnown.get(database);
+  if (!known) headsKnown.set(database, (known = new Set()));
+  if (known.has(cityId)) return;
+  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, last_id, last_hash) VALUES (${cityId}, 0, ${GENESIS}) ON CONFLICT (city_id) DO NOTHING`);
+  known.add(cityId);
+}
+
+/**
+ * Appends one record in the caller's transaction, in one statement: the head's row lock is held for
+ * that round trip and the COMMIT only, so writers of one city are not serialised across a busy event loop.
+ */
+export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry): Promise<void> {
+  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, last_id, last_hash) VALUES (${entry.cityId}, 0, ${GENESIS}) ON CONFLICT (city_id) DO NOTHING`);
+  const appended = await database.rows(sql`WITH ${auditAppendCtes(entry)} SELECT city_id FROM audit_moved`, executor);
+  if (appended.length !== 1) throw new Error(`could not append to the audit chain of city ${entry.cityId}`);
 }
 
 /** Appends in a transaction of its own: for failures, whose own transaction was rolled back. */

@@ -10,6 +10,8 @@ import { moveClocks } from '../sla/sla-clocks.ts';
 import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
 import { actsAtHolderLevel } from './holder-level.ts';
 import { policyActionOf } from './allowed-actions.ts';
+import { announceCaseEvents } from '../realtime/case-event-announcer.ts';
+import type { CaseEventNotice } from '../realtime/case-event-bus.ts';
 import { linkAttachments } from '../photos/attachments.repository.ts';
 import { transition, type CaseAction, type CaseCommand, type CaseSnapshot, type HolderLevel, type CaseStatus } from './case-lifecycle.ts';
 
@@ -93,11 +95,15 @@ export type Performer = { kind: 'staff'; actor: Actor } | { kind: 'resident'; cl
 export async function performCaseAction(context: AppContext, performer: Performer, caseId: number, input: ActionInput, hooks: TransactionHooks<ActionResult> = {}) {
   const action = input.command.action;
   try {
-    return await context.database.db.transaction(async (tx) => {
-      const result = await applyCaseAction(context, tx, performer, caseId, input);
-      await hooks.beforeCommit?.(tx, result);
-      return result;
+    const { notice, ...result } = await context.database.db.transaction(async (tx) => {
+      const applied = await applyCaseAction(context, tx, performer, caseId, input);
+      const { notice: _notice, ...answer } = applied;
+      await hooks.beforeCommit?.(tx, answer);
+      return applied;
     });
+    // Committed: tell the live screens.
+    announceCaseEvents(context.database, [notice]);
+    return result;
   } catch (error) {
     if (error instanceof AppError && error.code === 'forbidden' && performer.kind === 'staff') {
       await appendAuditAlone(context.database, { ...auditOf(performer.actor, `case.${action}`, 'case', caseId), outcome: 'failure' });
@@ -114,7 +120,7 @@ export interface ActionResult {
   version: number;
 }
 
-export async function applyCaseAction(context: AppContext, tx: Tx, performer: Performer, caseId: number, input: ActionInput): Promise<ActionResult> {
+export async function applyCaseAction(context: AppContext, tx: Tx, performer: Performer, caseId: number, input: ActionInput): Promise<ActionResult & { notice: CaseEventNotice }> {
   const action = input.command.action;
   const { row, snapshot, summonedDepartmentIds, assigneeUserIds } = await loadForUpdate(context, tx, caseId);
   const cityId = Number(row.city_id);
@@ -181,7 +187,8 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
           ip: performer.kind === 'resident' ? performer.client.ip : null, userAgent: performer.kind === 'resident' ? performer.client.userAgent : null, details: { from: snapshot.status, to: next.status } };
   await appendAudit(context.database, tx, audit);
   await moveClocks(context.database, tx, caseId, action, next, new Date(), input.command);
-  return { id: caseId, status: next.status, holderLevel: next.holderLevel, version };
+  const notice: CaseEventNotice = { eventId: Number(event.id), caseId, cityId, action, toStatus: next.status, regionPath: row.region_path, at: new Date().toISOString() };
+  return { id: caseId, status: next.status, holderLevel: next.holderLevel, version, notice };
 }
 
 /** Events the resident sees on the tracking page. */

@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isValidMobilePhone } from '../../shared/personal-data.ts';
-import { appendAudit } from '../audit/audit.service.ts';
 import type { ClientInfo } from '../auth/auth.service.ts';
 import { auditOf } from '../auth/auth.service.ts';
 import { locatePoint } from '../geography/geography.service.ts';
@@ -11,9 +10,12 @@ import { toWgs84, type Crs } from '../geography/coordinates.ts';
 import type { Actor } from '../policy/actor.ts';
 import { authorize } from '../policy/authorize.ts';
 import { triageColor, type TriageColor } from './triage.ts';
-import { startClock } from '../sla/sla-clocks.ts';
+import { clockDueAt } from '../sla/sla-clocks.ts';
+import { ensureAuditHead, type AuditEntry } from '../audit/audit.service.ts';
+import { insertNewCase, type NewCaseRow } from './intake.repository.ts';
+import { intakeCaches } from './intake-cache.ts';
+import { announceCaseEvents } from '../realtime/case-event-announcer.ts';
 import { enforceRateLimit } from '../../shared/rate-limit.ts';
-import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
 import { linkAttachments } from '../photos/attachments.repository.ts';
 import type { TransactionHooks } from './case-action.command.ts';
 
@@ -62,7 +64,8 @@ async function findNodeByCode(context: AppContext, code: string, cityCode?: stri
 /** Routes the report to a grid (and building) from the QR code or, failing that, from the point. */
 async function resolvePlace(context: AppContext, input: IntakeInput, actorCityId: number | null): Promise<Place> {
   if (input.placeCode) {
-    const node = await findNodeByCode(context, input.placeCode, input.cityCode);
+    const code = input.placeCode;
+    const node = (await intakeCaches(context).places.get(`${input.cityCode ?? ''}|${code}`, () => findNodeByCode(context, code, input.cityCode))) as Awaited<ReturnType<typeof findNodeByCode>>;
     if (!node || (actorCityId !== null && Number(node.city_id) !== actorCityId)) throw new AppError('validation_failed', `Unknown place code ${input.placeCode}`);
     if (node.level === 'building') return { cityId: Number(node.city_id), gridId: Number(node.parent_id), buildingId: Number(node.id), regionPath: node.path };
     if (node.level === 'grid') return { cityId: Number(node.city_id), gridId: Number(node.id), buildingId: null, regionPath: node.path };
@@ -107,42 +110,51 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
   const point = input.lng !== undefined && input.lat !== undefined ? toWgs84(input.lng, input.lat, input.crs ?? 'wgs84') : null;
   if (anonymous) await enforceRateLimit(context, `intake-place:${place.buildingId ?? place.gridId}`, intakeLimitPerPlace, intakeLimitWindowSeconds, 'Too many reports about this place right now: please try again later');
   if (actor) authorize(actor, 'case', 'create', { cityId: place.cityId, regionPath: place.regionPath });
-  const [category] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown; sla_overrides: unknown }>(
-    sql`SELECT id, default_color, raise_keywords, sla_overrides FROM case_categories WHERE city_id = ${place.cityId} AND code = ${input.categoryCode} AND active`,
-  );
+  const category = (await intakeCaches(context).categories.get(`${place.cityId}|${input.categoryCode}`, async () => {
+    const [found] = await context.database.rows<{ id: number; default_color: TriageColor; raise_keywords: unknown; sla_overrides: unknown }>(
+      sql`SELECT id, default_color, raise_keywords, sla_overrides FROM case_categories WHERE city_id = ${place.cityId} AND code = ${input.categoryCode} AND active`,
+    );
+    return found ?? null;
+  })) as { id: number; default_color: TriageColor; raise_keywords: unknown; sla_overrides: unknown } | null;
   if (!category) throw new AppError('validation_failed', `Unknown category ${input.categoryCode}`);
   const keywords = (typeof category.raise_keywords === 'string' ? JSON.parse(category.raise_keywords) : category.raise_keywords) as Partial<Record<TriageColor, string[]>>;
   const triage = triageColor(category.default_color, keywords, `${input.title ?? ''} ${description}`);
   const title = (input.title?.trim() || description).slice(0, 60);
   const trackingToken = crypto.randomBytes(18).toString('base64url');
-  return context.database.db.transaction(async (tx) => {
-    const [{ id: rawId }] = await context.database.rows<{ id: number }>(sql`SELECT nextval('cases_id_seq') AS id`, tx);
-    const id = Number(rawId);
-    const number = `${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}-${String(id).padStart(6, '0')}`;
-    await tx.execute(sql`INSERT INTO cases (id, city_id, number, tracking_token, channel, triage_color, category_id, title, description, region_path, grid_id, building_id,
-        lng, lat, address, reporter_name, reporter_phone, reporter_consent, created_by)
-      VALUES (${id}, ${place.cityId}, ${number}, ${trackingToken}, ${input.channel}, ${triage.color}, ${Number(category.id)}, ${title}, ${description}, ${place.regionPath},
-        ${place.gridId}, ${place.buildingId}, ${point?.[0] ?? null}, ${point?.[1] ?? null}, ${input.address ?? null}, ${input.reporterName ?? null}, ${input.reporterPhone ?? null},
-        ${Boolean(input.consent)}, ${actor?.userId ?? null})`);
-    const [event] = await context.database.rows<{ id: number }>(sql`INSERT INTO case_events (city_id, case_id, action, to_status, actor_user_id, actor_label, details, is_public)
-      VALUES (${place.cityId}, ${id}, 'submit', 'submitted', ${actor?.userId ?? null}, ${actor ? actor.displayName : '居民'},
-        ${JSON.stringify({ channel: input.channel, triageColor: triage.color, raisedBy: triage.matched })}::jsonb, true) RETURNING id`, tx);
-    const photos = await linkAttachments(context, tx, {
-      cityId: place.cityId, caseId: id, caseEventId: Number(event.id), tokens: input.photoTokens ?? [], uploaderUserId: actor?.userId ?? null, uploaderIp: client.ip,
-    });
-    if (photos.length) await tx.execute(sql`UPDATE case_events SET attachments = ${JSON.stringify(photos)}::jsonb WHERE id = ${Number(event.id)}`);
-    await enqueueCaseNotifications(context, tx, {
-      cityId: place.cityId, caseId: id, eventId: Number(event.id), action: 'submit', caseNumber: number, title, regionPath: place.regionPath, holderLevel: 'grid',
-    });
-    const audit = actor
-      ? auditOf(actor, 'case.submit', 'case', id, { channel: input.channel })
-      : { cityId: place.cityId, actorUserId: null, actorName: 'resident', action: 'case.submit', resourceType: 'case', resourceId: id, outcome: 'success' as const, ...client, details: { channel: input.channel } };
-    await appendAudit(context.database, tx, audit);
+  const id = await intakeCaches(context).caseIds.next();
+  const number = `${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}-${String(id).padStart(6, '0')}`;
+  const slaOverrides = typeof category.sla_overrides === 'string' ? JSON.parse(category.sla_overrides) : category.sla_overrides;
+  const audit: AuditEntry = actor
+    ? auditOf(actor, 'case.submit', 'case', id, { channel: input.channel })
+    : { cityId: place.cityId, actorUserId: null, actorName: 'resident', action: 'case.submit', resourceType: 'case', resourceId: id, outcome: 'success', ...client, details: { channel: input.channel } };
+  const row: NewCaseRow = {
+    id, cityId: place.cityId, number, trackingToken, channel: input.channel, triageColor: triage.color, categoryId: Number(category.id), title, description,
+    regionPath: place.regionPath, gridId: place.gridId, buildingId: place.buildingId, lng: point?.[0] ?? null, lat: point?.[1] ?? null,
+    address: input.address ?? null, reporterName: input.reporterName ?? null, reporterPhone: input.reporterPhone ?? null, reporterConsent: Boolean(input.consent),
+    createdBy: actor?.userId ?? null, actorLabel: actor ? actor.displayName : '居民',
+    eventDetails: { channel: input.channel, triageColor: triage.color, raisedBy: triage.matched },
     // The dispatch clock starts when the case is collected.
-    const slaOverrides = typeof category.sla_overrides === 'string' ? JSON.parse(category.sla_overrides) : category.sla_overrides;
-    await startClock(tx, { cityId: place.cityId, caseId: id, color: triage.color, categoryOverrides: slaOverrides ?? null }, 'dispatch', new Date());
-    const result: IntakeResult = { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
-    await hooks.beforeCommit?.(tx, result);
-    return result;
-  });
+    dispatchDueAt: clockDueAt(triage.color, slaOverrides ?? null, 'dispatch', new Date()),
+    ancestorNodeIds: place.regionPath.split('/').filter(Boolean).map(Number),
+    notificationPayload: { caseId: id, caseNumber: number, title, action: 'submit', trackingToken: null },
+    audit,
+  };
+  const result: IntakeResult = { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
+  await ensureAuditHead(context.database, place.cityId);
+  const photoTokens = input.photoTokens ?? [];
+  let event: { eventId: number; at: string };
+  if (photoTokens.length === 0 && !hooks.beforeCommit) {
+    // The common case is one statement: atomic without a transaction, one round trip.
+    event = await insertNewCase(context.database, context.database.db, row);
+  } else {
+    event = await context.database.db.transaction(async (tx) => {
+      const inserted = await insertNewCase(context.database, tx, row);
+      const photos = await linkAttachments(context, tx, { cityId: place.cityId, caseId: id, caseEventId: inserted.eventId, tokens: photoTokens, uploaderUserId: actor?.userId ?? null, uploaderIp: client.ip });
+      if (photos.length) await tx.execute(sql`UPDATE case_events SET attachments = ${JSON.stringify(photos)}::jsonb WHERE id = ${inserted.eventId}`);
+      await hooks.beforeCommit?.(tx, result);
+      return inserted;
+    });
+  }
+  announceCaseEvents(context.database, [{ eventId: event.eventId, caseId: id, cityId: place.cityId, action: 'submit', toStatus: 'submitted', regionPath: place.regionPath, at: event.at }]);
+  return result;
 }

@@ -63,9 +63,7 @@ export async function enqueueCaseNotifications(context: AppContext, tx: Tx, noti
   const messages: Message[] = [];
   const ids = (rows: Array<{ user_id: number }>) => rows.map((r) => Number(r.user_id));
   switch (notice.action) {
-    case 'submit':
-      messages.push(...toUsers('case.new', ids(await staffAbove(context, tx, notice.cityId, notice.regionPath, ['dispatcher']))));
-      break;
+    // 'submit': a new case's outbox rows (the community dispatchers) are written by intake's one statement (intake.repository.ts).
     case 'dispatch':
       messages.push(...toUsers('case.task', notice.assigneeUserIds ?? []));
       break;

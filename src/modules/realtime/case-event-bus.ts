@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Database } from '../../db/client.ts';
 
-/** The channel the case_events trigger announces on (drizzle/0005_case_event_notify.sql). */
+/** The channel committed case events are announced on (case-event-announcer.ts), as JSON arrays. */
 export const CASE_EVENTS_CHANNEL = 'civicgrid_case_events';
 
 /** One committed case event, as the trigger announces it. */
@@ -28,9 +28,23 @@ export interface CaseEventBusOptions {
   onError?: (error: unknown) => void;
 }
 
-export function parseCaseEventNotice(payload: string): CaseEventNotice | null {
+/** A payload is one notice or an array of them (the announcer batches). */
+export function parseCaseEventNotices(payload: string): CaseEventNotice[] {
   try {
-    const raw = JSON.parse(payload) as Record<string, unknown>;
+    const parsed = JSON.parse(payload) as unknown;
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    return list.map((item) => noticeOf(item as Record<string, unknown>)).filter((n): n is CaseEventNotice => n !== null);
+  } catch {
+    return [];
+  }
+}
+
+export function parseCaseEventNotice(payload: string): CaseEventNotice | null {
+  return parseCaseEventNotices(payload)[0] ?? null;
+}
+
+function noticeOf(raw: Record<string, unknown>): CaseEventNotice | null {
+  try {
     const notice: CaseEventNotice = {
       eventId: Number(raw.eventId),
       caseId: Number(raw.caseId),
@@ -91,13 +105,13 @@ export class CaseEventBus {
   }
 
   private publish(payload: string | undefined) {
-    const notice = payload ? parseCaseEventNotice(payload) : null;
-    if (!notice) return;
-    for (const subscriber of [...this.subscribers]) {
-      try {
-        subscriber.event(notice);
-      } catch (error) {
-        this.options.onError?.(error);
+    for (const notice of payload ? parseCaseEventNotices(payload) : []) {
+      for (const subscriber of [...this.subscribers]) {
+        try {
+          subscriber.event(notice);
+        } catch (error) {
+          this.options.onError?.(error);
+        }
       }
     }
   }

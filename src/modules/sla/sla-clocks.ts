@@ -14,9 +14,14 @@ export interface ClockContext {
   categoryOverrides: CategoryOverrides | null;
 }
 
+/** When a clock of this kind started at `from` runs out, on the working calendar (pure). */
+export function clockDueAt(color: TriageColor, categoryOverrides: CategoryOverrides | null, kind: ClockKind, from: Date): Date {
+  const rules = categoryOverrides ? { ...DEFAULT_SLA_RULE_SET, byCategory: { this: categoryOverrides } } : DEFAULT_SLA_RULE_SET;
+  return clockDeadline(calendar, rules, kind, color, from, categoryOverrides ? 'this' : undefined);
+}
+
 export async function startClock(tx: Tx, clock: ClockContext, kind: ClockKind, from: Date) {
-  const rules = clock.categoryOverrides ? { ...DEFAULT_SLA_RULE_SET, byCategory: { this: clock.categoryOverrides } } : DEFAULT_SLA_RULE_SET;
-  const dueAt = clockDeadline(calendar, rules, kind, clock.color, from, clock.categoryOverrides ? 'this' : undefined);
+  const dueAt = clockDueAt(clock.color, clock.categoryOverrides, kind, from);
   await tx.execute(sql`INSERT INTO sla_timers (city_id, case_id, kind, due_at) VALUES (${clock.cityId}, ${clock.caseId}, ${kind}, ${dueAt.toISOString()})`);
   return dueAt;
 }

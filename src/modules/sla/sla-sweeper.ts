@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { applyCaseAction } from '../cases/case-action.command.ts';
+import { announceCaseEvents } from '../realtime/case-event-announcer.ts';
+import type { CaseEventNotice } from '../realtime/case-event-bus.ts';
 
 export interface SweepResult {
   fired: number;
@@ -15,6 +17,7 @@ export interface SweepResult {
 export async function sweepDueTimers(context: AppContext, now = new Date(), batch = 100): Promise<SweepResult> {
   let fired = 0;
   for (;;) {
+    const notices: CaseEventNotice[] = [];
     const firedThisRound = await context.database.db.transaction(async (tx) => {
       const due = await context.database.rows<{ id: number; case_id: number; kind: string }>(
         sql`SELECT id, case_id, kind FROM sla_timers WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at <= ${now.toISOString()}
@@ -26,11 +29,12 @@ export async function sweepDueTimers(context: AppContext, now = new Date(), batc
         const caseId = Number(timer.case_id);
         const note = `${timer.kind} clock ran out`;
         // A case that moved on in the meantime simply refuses the reminder; the timer still counts as fired.
-        await tryAction(context, tx, caseId, { command: { action: 'remind' }, note });
-        if (timer.kind === 'contact' || timer.kind === 'resolve') await tryAction(context, tx, caseId, { command: { action: 'escalate' }, note });
+        notices.push(...(await tryAction(context, tx, caseId, { command: { action: 'remind' }, note })));
+        if (timer.kind === 'contact' || timer.kind === 'resolve') notices.push(...(await tryAction(context, tx, caseId, { command: { action: 'escalate' }, note })));
       }
       return due.length;
     });
+    announceCaseEvents(context.database, notices);
     fired += firedThisRound;
     if (firedThisRound < batch) return { fired };
   }
@@ -39,11 +43,13 @@ export async function sweepDueTimers(context: AppContext, now = new Date(), batc
 async function tryAction(context: AppContext, tx: Parameters<typeof applyCaseAction>[1], caseId: number, input: Parameters<typeof applyCaseAction>[4]) {
   await tx.execute(sql`SAVEPOINT sla_action`);
   try {
-    await applyCaseAction(context, tx, { kind: 'system' }, caseId, input);
+    const { notice } = await applyCaseAction(context, tx, { kind: 'system' }, caseId, input);
     await tx.execute(sql`RELEASE SAVEPOINT sla_action`);
+    return [notice];
   } catch (error) {
     await tx.execute(sql`ROLLBACK TO SAVEPOINT sla_action`);
     if (!(error instanceof AppError)) throw error;
+    return [];
   }
 }
 
