@@ -245,6 +245,8 @@ describe('the whole request loop', () => {
       expect(await choice.count(), 'one water department to pick').toBe(1);
       waterId = Number(await choice.getAttribute('data-department-id'));
       await choice.click();
+      await street.locator('.ant-checkbox-wrapper-checked').filter({ hasText: '水务局' }).waitFor({ state: 'visible' });
+      await street.waitForTimeout(300); // the tick's colour transition, for the picture only
       await street.screenshot({ path: shot('4-summon') });
     });
     await caseStatus(street, 'summoned');
