@@ -4,6 +4,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** Connections to a PostgreSQL server (concurrent transactions, so group commit can batch their WAL flushes). */
+  databasePoolSize: number;
   dataDir: string;
   demo: boolean;
   production: boolean;
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: intFromEnv(env.PORT, 8080),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || null,
+    databasePoolSize: intFromEnv(env.CIVICGRID_DATABASE_POOL_SIZE, 20),
     dataDir: path.resolve(env.CIVICGRID_DATA_DIR ?? 'data'),
     demo: false,
     production,

@@ -16,7 +16,7 @@ import { pruneUnattachedPhotos } from './modules/photos/photos.service.ts';
 
 /** Opens the database (PGlite in `dataDir` unless DATABASE_URL is set) and applies migrations. */
 export async function createContext(config: Config): Promise<AppContext> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir + '/pglite' });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir + '/pglite', poolSize: config.databasePoolSize });
   await runMigrations(database);
   return { config, database, cipher: new PersonalDataCipher(resolveDataKey(config)) };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import jpegjs from 'jpeg-js';
 import { wgs84ToGcj02 } from '../../src/modules/geography/coordinates.ts';
+import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
 import { insertDefaultCategories } from '../../src/modules/cases/case-categories.repository.ts';
 import { deliverDueNotifications, MAX_ATTEMPTS } from '../../src/modules/notifications/delivery.worker.ts';
 import { inAppAdapter, type NotificationAdapter } from '../../src/modules/notifications/delivery-adapters.ts';
@@ -375,6 +376,26 @@ describe('request loop plumbing (API)', () => {
       const [{ n: linked }] = await t.context.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM attachments WHERE case_id = ${id}`);
       expect(Number(linked)).toBe(2);
     });
+  });
+
+  it('the request loop writes its audit records over parallel chains, and a deletion in any of them is found', async () => {
+    for (let i = 0; i < 40; i++) await report(body({ description: `路灯不亮 ${i}` }));
+    const stripes = await t.context.database.rows<{ stripe: number; n: number }>(sql`SELECT stripe, count(*)::int AS n FROM audit_log WHERE city_id = ${city.cityId} GROUP BY stripe ORDER BY n DESC`);
+    expect(stripes.length).toBeGreaterThan(4);
+    expect((await verifyAuditChain(t.context.database)).ok).toBe(true);
+    const [busiest] = stripes;
+    const chain = await t.context.database.rows<{ id: number }>(sql`SELECT id FROM audit_log WHERE city_id = ${city.cityId} AND stripe = ${busiest.stripe} ORDER BY id`);
+    expect(chain.length).toBeGreaterThanOrEqual(3);
+    const [{ j: saved }] = await t.context.database.rows<{ j: string }>(sql`SELECT row_to_json(a)::text AS j FROM audit_log a WHERE id = ${Number(chain[1].id)}`);
+    await t.context.database.db.execute(sql`ALTER TABLE audit_log DISABLE TRIGGER USER`);
+    try {
+      await t.context.database.db.execute(sql`DELETE FROM audit_log WHERE id = ${Number(chain[1].id)}`);
+      expect(await verifyAuditChain(t.context.database)).toMatchObject({ ok: false, firstBrokenId: Number(chain[2].id) });
+      await t.context.database.db.execute(sql`INSERT INTO audit_log SELECT * FROM json_populate_record(null::audit_log, ${saved}::json)`);
+      expect((await verifyAuditChain(t.context.database)).ok).toBe(true);
+    } finally {
+      await t.context.database.db.execute(sql`ALTER TABLE audit_log ENABLE TRIGGER USER`);
+    }
   });
 
   it.runIf(usingPostgres())('runs on PostgreSQL too', () => expect(t.context.database.engine).toBe('postgres'));

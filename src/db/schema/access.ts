@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, integer, timestamp, boolean, index, uniqueIndex, check, jsonb, bigint } from 'drizzle-orm/pg-core';
+import { pgTable, text, integer, timestamp, boolean, index, uniqueIndex, check, jsonb, bigint, smallint } from 'drizzle-orm/pg-core';
 import { cityId, id, ref, createdAt, updatedAt } from './columns.ts';
 
 export const users = pgTable(
@@ -103,8 +103,10 @@ export const auditLog = pgTable(
     details: jsonb('details'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** Which of the city's parallel chains (audit_chain_heads) the record extends: writers of one city need not queue on one lock. */
+    stripe: smallint('stripe').notNull().default(0),
   },
-  (t) => [index('audit_log_city_at_idx').on(t.cityId, t.at), index('audit_log_actor_idx').on(t.actorUserId)],
+  (t) => [index('audit_log_city_at_idx').on(t.cityId, t.at), index('audit_log_actor_idx').on(t.actorUserId), index('audit_log_chain_idx').on(t.cityId, t.stripe, t.id)],
 );
 
 export const importJobs = pgTable('import_jobs', {

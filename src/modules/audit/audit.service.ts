@@ -60,7 +60,15 @@ export function auditHash(prevHash: string, fields: HashedFields): string {
  * the id, which only the database knows), insert, move the head. `audit_moved` has one row when the
  * record was appended; the head must already exist (ensureAuditHead).
  */
-export function auditAppendCtes(entry: AuditEntry) {
+/**
+ * Parallel chains per city: an appender locks one stripe's head only. The request loop's many writes
+ * (intake, case actions) spread over random stripes; the rest (logins, reveals, administration) stay on
+ * stripe 0, one plain chain in time order.
+ */
+export const AUDIT_STRIPES = 16;
+export const randomStripe = () => Math.floor(Math.random() * AUDIT_STRIPES);
+
+export function auditAppendCtes(entry: AuditEntry, stripe = randomStripe()) {
   const fields: Omit<HashedFields, 'id'> = {
     cityId: entry.cityId,
     at: new Date().toISOString(),
@@ -78,15 +86,16 @@ export function auditAppendCtes(entry: AuditEntry) {
   const part = (key: keyof typeof fields) => `${JSON.stringify(key)}:${canonicalJson(fields[key])}`;
   const prefix = `{${keys.filter((k) => k < 'id').map(part).join(',')},"id":`;
   const suffix = `,${keys.filter((k) => k > 'id').map(part).join(',')}}`;
-  return sql`audit_head AS (SELECT last_hash FROM audit_chain_heads WHERE city_id = ${entry.cityId} FOR UPDATE),
+  return sql`audit_head AS (SELECT last_hash FROM audit_chain_heads WHERE city_id = ${entry.cityId} AND stripe = ${stripe} FOR UPDATE),
     audit_next AS (SELECT nextval('audit_log_id_seq') AS id, last_hash FROM audit_head),
     audit_sealed AS (SELECT id, last_hash, encode(sha256(convert_to(last_hash || E'\n' || ${prefix} || id::text || ${suffix}, 'UTF8')), 'hex') AS hash FROM audit_next),
     audit_inserted AS (
-      INSERT INTO audit_log (id, city_id, at, actor_user_id, actor_name, action, resource_type, resource_id, outcome, ip, user_agent, details, prev_hash, hash)
+      INSERT INTO audit_log (id, city_id, at, actor_user_id, actor_name, action, resource_type, resource_id, outcome, ip, user_agent, details, prev_hash, hash, stripe)
       SELECT id, ${fields.cityId}, ${fields.at}, ${fields.actorUserId}, ${fields.actorName}, ${fields.action}, ${fields.resourceType}, ${fields.resourceId},
-        ${fields.outcome}, ${fields.ip}, ${fields.userAgent}, ${fields.details === null ? null : JSON.stringify(fields.details)}::jsonb, last_hash, hash FROM audit_sealed
+        ${fields.outcome}, ${fields.ip}, ${fields.userAgent}, ${fields.details === null ? null : JSON.stringify(fields.details)}::jsonb, last_hash, hash, ${stripe}::smallint FROM audit_sealed
       RETURNING id, hash),
-    audit_moved AS (UPDATE audit_chain_heads h SET last_id = audit_inserted.id, last_hash = audit_inserted.hash FROM audit_inserted WHERE h.city_id = ${entry.cityId} RETURNING h.city_id)`;
+    audit_moved AS (UPDATE audit_chain_heads h SET last_id = audit_inserted.id, last_hash = audit_inserted.hash FROM audit_inserted
+      WHERE h.city_id = ${entry.cityId} AND h.stripe = ${stripe} RETURNING h.city_id)`;
 }
 
 const headsKnown = new WeakMap<Database, Set<number>>();
@@ -96,7 +105,8 @@ export async function ensureAuditHead(database: Database, cityId: number, execut
   let known = headsKnown.get(database);
   if (!known) headsKnown.set(database, (known = new Set()));
   if (known.has(cityId)) return;
-  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, last_id, last_hash) VALUES (${cityId}, 0, ${GENESIS}) ON CONFLICT (city_id) DO NOTHING`);
+  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, stripe, last_id, last_hash)
+    SELECT ${cityId}, s, 0, ${GENESIS} FROM generate_series(0, ${AUDIT_STRIPES - 1}) AS s ON CONFLICT (city_id, stripe) DO NOTHING`);
   known.add(cityId);
 }
 
@@ -104,9 +114,12 @@ export async function ensureAuditHead(database: Database, cityId: number, execut
  * Appends one record in the caller's transaction, in one statement: the head's row lock is held for
  * that round trip and the COMMIT only, so writers of one city are not serialised across a busy event loop.
  */
-export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry): Promise<void> {
-  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, last_id, last_hash) VALUES (${entry.cityId}, 0, ${GENESIS}) ON CONFLICT (city_id) DO NOTHING`);
-  const appended = await database.rows(sql`WITH ${auditAppendCtes(entry)} SELECT city_id FROM audit_moved`, executor);
+export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry, stripe = 0): Promise<void> {
+  // Heads are created in their own statement and never deleted; inside a rolled-back transaction the
+  // creation would vanish, so it is not remembered from here.
+  await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, stripe, last_id, last_hash)
+    SELECT ${entry.cityId}, s, 0, ${GENESIS} FROM generate_series(0, ${AUDIT_STRIPES - 1}) AS s ON CONFLICT (city_id, stripe) DO NOTHING`);
+  const appended = await database.rows(sql`WITH ${auditAppendCtes(entry, stripe)} SELECT city_id FROM audit_moved`, executor);
   if (appended.length !== 1) throw new Error(`could not append to the audit chain of city ${entry.cityId}`);
 }
 
@@ -139,10 +152,10 @@ interface AuditRow {
   hash: string;
 }
 
-/** Walks every city's chain: an edited row breaks its own hash, a deleted row breaks its successor's link or the head. */
+/** Walks every chain (each city's stripes): an edited row breaks its own hash, a deleted row breaks its successor's link or the head. */
 export async function verifyAuditChain(database: Database, cityId?: number): Promise<VerifyResult> {
-  const heads = await database.rows<{ city_id: string | number; last_id: string | number; last_hash: string }>(
-    cityId === undefined ? sql`SELECT * FROM audit_chain_heads ORDER BY city_id` : sql`SELECT * FROM audit_chain_heads WHERE city_id = ${cityId}`,
+  const heads = await database.rows<{ city_id: string | number; stripe: number; last_id: string | number; last_hash: string }>(
+    cityId === undefined ? sql`SELECT * FROM audit_chain_heads ORDER BY city_id, stripe` : sql`SELECT * FROM audit_chain_heads WHERE city_id = ${cityId} ORDER BY stripe`,
   );
   let checked = 0;
   for (const head of heads) {
@@ -151,7 +164,7 @@ export async function verifyAuditChain(database: Database, cityId?: number): Pro
     const batch = 5000;
     for (;;) {
       const rows = await database.rows<AuditRow>(
-        sql`SELECT * FROM audit_log WHERE city_id = ${Number(head.city_id)} AND id > ${lastId} ORDER BY id LIMIT ${batch}`,
+        sql`SELECT * FROM audit_log WHERE city_id = ${Number(head.city_id)} AND stripe = ${Number(head.stripe)} AND id > ${lastId} ORDER BY id LIMIT ${batch}`,
       );
       for (const row of rows) {
         const id = Number(row.id);

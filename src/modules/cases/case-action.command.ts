@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
-import { appendAudit, appendAuditAlone } from '../audit/audit.service.ts';
+import { appendAudit, appendAuditAlone, randomStripe } from '../audit/audit.service.ts';
 import { auditOf, type ClientInfo } from '../auth/auth.service.ts';
 import type { Actor } from '../policy/actor.ts';
 import { can } from '../policy/authorize.ts';
@@ -185,7 +185,7 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
       ? auditOf(performer.actor, `case.${action}`, 'case', caseId, { from: snapshot.status, to: next.status })
       : { cityId, actorUserId: null, actorName: performer.kind, action: `case.${action}`, resourceType: 'case', resourceId: caseId, outcome: 'success' as const,
           ip: performer.kind === 'resident' ? performer.client.ip : null, userAgent: performer.kind === 'resident' ? performer.client.userAgent : null, details: { from: snapshot.status, to: next.status } };
-  await appendAudit(context.database, tx, audit);
+  await appendAudit(context.database, tx, audit, randomStripe());
   await moveClocks(context.database, tx, caseId, action, next, new Date(), input.command);
   const notice: CaseEventNotice = { eventId: Number(event.id), caseId, cityId, action, toStatus: next.status, regionPath: row.region_path, at: new Date().toISOString() };
   return { id: caseId, status: next.status, holderLevel: next.holderLevel, version, notice };
