@@ -275,9 +275,16 @@ describe('request loop plumbing (API)', () => {
       await ok('water', { action: 'report_in', departmentId: city.department.id });
       await ok('water', { action: 'department_reply', departmentId: city.department.id, note: '已维修管道' });
       await ok('street', { action: 'reply', note: '水务局已维修' });
-      const rated = await t.app.inject({ method: 'POST', url: `/api/v1/public/cases/${created.trackingToken}/rating`, payload: { resolved: false, satisfaction: 'dissatisfied' } });
+      // The resident reads the answer itself on the tracking page.
+      const tracking = (await t.app.inject({ method: 'GET', url: `/api/v1/public/cases/${created.trackingToken}` })).json() as { progress: Array<{ action: string; note?: string }> };
+      expect(tracking.progress.find((p) => p.action === 'reply')?.note).toBe('水务局已维修');
+      expect(tracking.progress.filter((p) => p.note !== undefined).map((p) => p.action)).toEqual(['reply']);
+      const rated = await t.app.inject({ method: 'POST', url: `/api/v1/public/cases/${created.trackingToken}/rating`, payload: { resolved: false, satisfaction: 'dissatisfied', comment: '还是漏水' } });
       expect(rated.statusCode).toBe(200);
       expect((await t.app.inject({ method: 'POST', url: `/api/v1/public/cases/${created.trackingToken}/reopen` })).statusCode).toBe(200);
+      // Why the resident was unhappy survives the reopen, on the rate event.
+      const [rateEvent] = await t.context.database.rows<{ note: string }>(sql`SELECT note FROM case_events WHERE case_id = ${id} AND action = 'rate'`);
+      expect(rateEvent.note).toBe('还是漏水');
       await toStreetAndSummon();
       await ok('water', { action: 'report_in', departmentId: city.department.id });
       await ok('water', { action: 'department_return', departmentId: city.department.id, reason: '不属本部门职责' });

@@ -65,6 +65,7 @@ export function TrackPage({ token, t, lang, justSubmitted }: { token: string; t:
             <li key={i} data-action={step.action}>
               <time dateTime={step.at}>{when(step.at)}</time>
               <span>{t(`action.${step.action}`)}</span>
+              {step.note && <p className="timeline-note" data-testid="resident-reply-note">{step.note}</p>}
               {step.photos && step.photos.length > 0 && (
                 <span className="timeline-photos">
                   {step.photos.map((photo) => (

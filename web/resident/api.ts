@@ -44,7 +44,7 @@ export interface CaseView {
   title: string;
   categoryName: string | null;
   createdAt: string;
-  progress: Array<{ action: string; status: string; at: string; photos?: Array<{ url: string }> }>;
+  progress: Array<{ action: string; status: string; at: string; photos?: Array<{ url: string }>; note?: string }>;
   rating: { resolved: boolean; satisfaction: Satisfaction } | null;
   canRate: boolean;
   canReopen: boolean;

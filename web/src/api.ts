@@ -605,8 +605,8 @@ export interface CaseEventItem {
   toStatus: string;
   actor: string | null;
   note: string | null;
-  /** Photo upload tokens (served at /api/v1/photos/<token>). */
-  attachments: string[];
+  /** Photos attached to the event: upload token and the URL that serves it to staff. */
+  attachments: Array<{ token: string; url: string }>;
   at: string;
 }
 

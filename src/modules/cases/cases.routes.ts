@@ -44,7 +44,8 @@ export function caseRoutes(app: App, context: AppContext) {
   app.post('/api/v1/public/cases/:token/rating', { schema: { tags, params: TokenParams, body: RatingBody } }, async (request) => {
     const caseId = await caseIdByToken(context, request.params.token);
     const { resolved, satisfaction, comment } = request.body;
-    await performCaseAction(context, { kind: 'resident', client: clientOf(request) }, caseId, { command: { action: 'rate', resolved, satisfaction }, comment });
+    // The comment stays on the rate event too: a reopen clears the case's rating, not its history.
+    await performCaseAction(context, { kind: 'resident', client: clientOf(request) }, caseId, { command: { action: 'rate', resolved, satisfaction }, comment, note: comment });
     return publicCaseView(context, request.params.token);
   });
   app.post('/api/v1/public/cases/:token/reopen', { schema: { tags, params: TokenParams } }, async (request) => {

@@ -32,8 +32,8 @@ export const presentCase = (row: Record<string, unknown>) => ({
   updatedAt: new Date(row.updated_at as string).toISOString(),
 });
 
-const caseSelect = sql`SELECT c.*, cc.name AS category_name, g.name AS grid_name FROM cases c
-  LEFT JOIN case_categories cc ON cc.id = c.category_id LEFT JOIN region_nodes g ON g.id = c.grid_id`;
+const caseSelect = sql`SELECT c.*, cc.name AS category_name, g.name AS grid_name, b.name AS building_name FROM cases c
+  LEFT JOIN case_categories cc ON cc.id = c.category_id LEFT JOIN region_nodes g ON g.id = c.grid_id LEFT JOIN region_nodes b ON b.id = c.building_id`;
 
 export async function listCases(context: AppContext, actor: Actor, query: { status?: string; color?: string; page: number; pageSize: number }) {
   requireAbility(actor, 'case', 'read');
@@ -99,7 +99,8 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
   return {
     ...presentCase(row),
     description: row.description as string,
-    address: (row.address as string | null) ?? null,
+    // A QR report names no address: the building it came from is where it is.
+    address: (row.address as string | null) ?? (row.building_name as string | null) ?? null,
     location: row.lng === null ? null : [Number(row.lng), Number(row.lat)],
     rating: row.rating_satisfaction ? { resolved: Boolean(row.rating_resolved), satisfaction: row.rating_satisfaction as string, comment: (row.rating_comment as string | null) ?? null } : null,
     claimedByPartyOrganizationId: row.claimed_by_party_organization_id === null ? null : Number(row.claimed_by_party_organization_id),
@@ -135,7 +136,7 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
 export async function publicCaseView(context: AppContext, token: string) {
   const [row] = await context.database.rows<Record<string, unknown>>(sql`${caseSelect} WHERE c.tracking_token = ${token}`);
   if (!row) throw notFound('Case');
-  const events = await context.database.rows<Record<string, unknown>>(sql`SELECT action, to_status, at, attachments FROM case_events WHERE case_id = ${Number(row.id)} AND is_public ORDER BY id`);
+  const events = await context.database.rows<Record<string, unknown>>(sql`SELECT action, to_status, at, attachments, note FROM case_events WHERE case_id = ${Number(row.id)} AND is_public ORDER BY id`);
   const status = row.status as string;
   // Photos on public steps, readable by whoever holds the tracking token.
   const photosOf = (value: unknown) =>
@@ -147,7 +148,14 @@ export async function publicCaseView(context: AppContext, token: string) {
     categoryName: (row.category_name as string | null) ?? null,
     triageColor: row.triage_color as string,
     createdAt: new Date(row.created_at as string).toISOString(),
-    progress: events.map((e) => ({ action: e.action as string, status: e.to_status as string, at: new Date(e.at as string).toISOString(), photos: photosOf(e.attachments) })),
+    progress: events.map((e) => ({
+      action: e.action as string,
+      status: e.to_status as string,
+      at: new Date(e.at as string).toISOString(),
+      photos: photosOf(e.attachments),
+      // The answer itself is for the resident; other steps' notes are internal.
+      ...(e.action === 'reply' && e.note ? { note: e.note as string } : {}),
+    })),
     rating: row.rating_satisfaction ? { resolved: Boolean(row.rating_resolved), satisfaction: row.rating_satisfaction as string } : null,
     canRate: (status === 'replied' || status === 'called_back') && !row.rating_satisfaction,
     canReopen: status === 'rated' && Number(row.reopen_count) === 0 && (row.rating_resolved === false || row.rating_satisfaction === 'dissatisfied'),

@@ -4,8 +4,6 @@ import type { CaseEventItem } from '../api.ts';
 import { formatTime } from '../common.tsx';
 import { useI18n, type MsgKey } from '../i18n.ts';
 
-const photoUrl = (token: string) => `/api/v1/photos/${encodeURIComponent(token)}`;
-
 const EVENT_COLORS: Record<string, string> = {
   submit: 'blue',
   dispatch: 'blue',
@@ -20,13 +18,13 @@ const EVENT_COLORS: Record<string, string> = {
   rate: 'green',
 };
 
-function Photos({ tokens, size = 64 }: { tokens: string[]; size?: number }) {
-  if (!tokens.length) return null;
+function Photos({ photos, size = 64 }: { photos: CaseEventItem['attachments']; size?: number }) {
+  if (!photos.length) return null;
   return (
     <Image.PreviewGroup>
       <Space size={6} wrap>
-        {tokens.map((token) => (
-          <Image key={token} src={photoUrl(token)} width={size} height={size} style={{ objectFit: 'cover', borderRadius: 4 }} data-testid="case-photo" />
+        {photos.map((photo) => (
+          <Image key={photo.token} src={photo.url} width={size} height={size} style={{ objectFit: 'cover', borderRadius: 4 }} data-testid="case-photo" />
         ))}
       </Space>
     </Image.PreviewGroup>
@@ -52,7 +50,7 @@ export function CaseTimeline({ events }: { events: CaseEventItem[] }) {
               {event.note && <div style={{ whiteSpace: 'pre-wrap', marginTop: 4 }}>{event.note}</div>}
               {event.attachments?.length > 0 && (
                 <div style={{ marginTop: 6 }}>
-                  <Photos tokens={event.attachments} />
+                  <Photos photos={event.attachments} />
                 </div>
               )}
             </div>
@@ -65,11 +63,11 @@ export function CaseTimeline({ events }: { events: CaseEventItem[] }) {
 
 /** Every photo of the case, in event order (reported photos first). */
 export function CaseAttachments({ events }: { events: CaseEventItem[] }) {
-  const tokens = events.flatMap((e) => e.attachments ?? []);
-  if (!tokens.length) return null;
+  const photos = events.flatMap((e) => e.attachments ?? []);
+  if (!photos.length) return null;
   return (
     <div data-testid="case-attachments">
-      <Photos tokens={tokens} size={96} />
+      <Photos photos={photos} size={96} />
     </div>
   );
 }
