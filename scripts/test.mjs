@@ -85,10 +85,15 @@ console.log('\n▶ unit and API tests: vitest run');
 const unit = run(npx, ['vitest', 'run']);
 console.log('\n▶ browser tests: vitest run -c vitest.e2e.config.ts');
 const e2e = run(npx, ['vitest', 'run', '-c', 'vitest.e2e.config.ts']);
+// kill -9 under load on the engine of this run (the embedded database, or the PostgreSQL server).
+const engine = databaseUrl ? 'postgres' : 'pglite';
+console.log(`\n▶ fault tests (${engine}): vitest run -c vitest.fault.config.ts`);
+const fault = run(npx, ['vitest', 'run', '-c', 'vitest.fault.config.ts'], { env: { ...process.env, CIVICGRID_FAULT_ENGINES: engine } });
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-if (unit !== 0 || e2e !== 0) {
-  console.error(`\nTests failed (${seconds} s): unit/API ${unit === 0 ? 'passed' : `FAILED (exit ${unit})`}, browser ${e2e === 0 ? 'passed' : `FAILED (exit ${e2e})`}`);
+if (unit !== 0 || e2e !== 0 || fault !== 0) {
+  const state = (code) => (code === 0 ? 'passed' : `FAILED (exit ${code})`);
+  console.error(`\nTests failed (${seconds} s): unit/API ${state(unit)}, browser ${state(e2e)}, fault ${state(fault)}`);
   process.exit(1);
 }
 console.log(`\nAll tests passed (${seconds} s) on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}.`);
