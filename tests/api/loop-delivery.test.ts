@@ -385,6 +385,29 @@ describe('request loop plumbing (API)', () => {
     });
   });
 
+  it('reports arriving together are written in one transaction each batch, every one complete and audited', async () => {
+    const { intakeCaches } = await import('../../src/modules/cases/intake-cache.ts');
+    const batcher = intakeCaches(t.context).batcher;
+    const before = { ...batcher.stats };
+    const [{ n: casesBefore }] = await t.context.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases`);
+    const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => report(body({ description: `并发上报的诉求 ${i}` }))));
+    expect(responses.every((r) => r.statusCode === 201)).toBe(true);
+    expect(batcher.stats.largestBatch).toBeGreaterThan(1);
+    expect(batcher.stats.fallbacks).toBe(before.fallbacks);
+    const tokens = responses.map((r) => r.json().trackingToken as string);
+    const [counts] = await t.context.database.rows<{ cases: number; events: number; clocks: number; outbox: number; audits: number }>(sql`
+      SELECT count(DISTINCT c.id)::int AS cases,
+        (SELECT count(*)::int FROM case_events e JOIN cases c2 ON c2.id = e.case_id WHERE c2.tracking_token = ANY(${`{${tokens.join(',')}}`}::text[]) AND e.action = 'submit') AS events,
+        (SELECT count(*)::int FROM sla_timers s JOIN cases c2 ON c2.id = s.case_id WHERE c2.tracking_token = ANY(${`{${tokens.join(',')}}`}::text[]) AND s.kind = 'dispatch') AS clocks,
+        (SELECT count(*)::int FROM outbox o WHERE o.template = 'case.new' AND (o.payload->>'caseId')::bigint IN (SELECT id FROM cases WHERE tracking_token = ANY(${`{${tokens.join(',')}}`}::text[]))) AS outbox,
+        (SELECT count(*)::int FROM audit_log a WHERE a.action = 'case.submit' AND a.resource_id IN (SELECT id::text FROM cases WHERE tracking_token = ANY(${`{${tokens.join(',')}}`}::text[]))) AS audits
+      FROM cases c WHERE c.tracking_token = ANY(${`{${tokens.join(',')}}`}::text[])`);
+    expect(counts).toEqual({ cases: 60, events: 60, clocks: 60, outbox: 60, audits: 60 });
+    const [{ n: casesAfter }] = await t.context.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases`);
+    expect(Number(casesAfter) - Number(casesBefore)).toBe(60);
+    expect((await verifyAuditChain(t.context.database)).ok).toBe(true);
+  });
+
   it('the request loop writes its audit records over parallel chains, and a deletion in any of them is found', async () => {
     for (let i = 0; i < 40; i++) await report(body({ description: `路灯不亮 ${i}` }));
     const stripes = await t.context.database.rows<{ stripe: number; n: number }>(sql`SELECT stripe, count(*)::int AS n FROM audit_log WHERE city_id = ${city.cityId} GROUP BY stripe ORDER BY n DESC`);

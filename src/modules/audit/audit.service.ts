@@ -15,7 +15,7 @@ export interface AuditEntry {
   details?: Record<string, unknown> | null;
 }
 
-const GENESIS = 'genesis';
+export const GENESIS = 'genesis';
 
 /** JSON with sorted keys, so jsonb's own key order never changes a hash. */
 export function canonicalJson(value: unknown): string {
@@ -31,7 +31,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-interface HashedFields {
+export interface HashedFields {
   id: number;
   cityId: number;
   at: string;

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { CaseIdPool } from './intake.repository.ts';
+import { IntakeBatcher } from './intake-batcher.ts';
 
 /** How long a QR code's place and a city's categories are trusted before being read again. */
 export const INTAKE_CACHE_TTL_MS = 30_000;
@@ -29,6 +30,7 @@ export interface IntakeCaches {
   places: TtlMap<unknown>;
   categories: TtlMap<unknown>;
   caseIds: CaseIdPool;
+  batcher: IntakeBatcher;
 }
 
 const caches = new WeakMap<AppContext, IntakeCaches>();
@@ -36,7 +38,7 @@ const caches = new WeakMap<AppContext, IntakeCaches>();
 export function intakeCaches(context: AppContext): IntakeCaches {
   let found = caches.get(context);
   if (!found) {
-    found = { places: new TtlMap(INTAKE_CACHE_TTL_MS), categories: new TtlMap(INTAKE_CACHE_TTL_MS), caseIds: new CaseIdPool(context.database) };
+    found = { places: new TtlMap(INTAKE_CACHE_TTL_MS), categories: new TtlMap(INTAKE_CACHE_TTL_MS), caseIds: new CaseIdPool(context.database), batcher: new IntakeBatcher(context.database) };
     caches.set(context, found);
   }
   return found;

@@ -140,13 +140,13 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
     audit,
   };
   const result: IntakeResult = { id, number, trackingToken, triageColor: triage.color, gridId: place.gridId, buildingId: place.buildingId };
-  await ensureAuditHead(context.database, place.cityId);
   const photoTokens = input.photoTokens ?? [];
   let event: { eventId: number; at: string };
   if (photoTokens.length === 0 && !hooks.beforeCommit) {
-    // The common case is one statement: atomic without a transaction, one round trip.
-    event = await insertNewCase(context.database, context.database.db, row);
+    // The common case: written by the group-commit batcher (alone when the server is idle).
+    event = await intakeCaches(context).batcher.submit(row);
   } else {
+    await ensureAuditHead(context.database, place.cityId);
     event = await context.database.db.transaction(async (tx) => {
       const inserted = await insertNewCase(context.database, tx, row);
       const photos = await linkAttachments(context, tx, { cityId: place.cityId, caseId: id, caseEventId: inserted.eventId, tokens: photoTokens, uploaderUserId: actor?.userId ?? null, uploaderIp: client.ip });
