@@ -12,9 +12,10 @@ export interface SweepResult {
 /**
  * Fires due SLA clocks: 催办 (marks the case overdue) and, while a level above exists, escalates it one
  * level. Each timer is taken with FOR UPDATE SKIP LOCKED and marked fired in the same transaction as
- * its reminder, so with several server processes every reminder fires exactly once.
+ * its reminder, so with several server processes every reminder fires exactly once. Small batches
+ * (10 timers per transaction) make each reminder visible soon after its deadline even when many fall due at once.
  */
-export async function sweepDueTimers(context: AppContext, now = new Date(), batch = 100): Promise<SweepResult> {
+export async function sweepDueTimers(context: AppContext, now = new Date(), batch = 10): Promise<SweepResult> {
   let fired = 0;
   for (;;) {
     const notices: CaseEventNotice[] = [];
