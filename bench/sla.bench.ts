@@ -97,7 +97,7 @@ async function main() {
   if (dueTimers.length !== dueCount) throw new Error(`expected ${dueCount} timers to reschedule, got ${dueTimers.length}`);
   const dueAtByCase = new Map(plan.map((p) => [p.caseId, p.dueAt.getTime()]));
 
-  // When each reminder became visible: its event's NOTIFY arrives on commit.
+  // When each reminder became visible: the announcer sends committed events in batches (JSON arrays) right after commit.
   const listener = new pg.Client({ connectionString: databaseUrl });
   await listener.connect();
   cleanup.add('close the listener', () => listener.end());
@@ -105,11 +105,13 @@ async function main() {
   const visibleAtByCase = new Map<number, number>();
   listener.on('notification', (message) => {
     const at = Date.now();
-    const payload = JSON.parse(message.payload ?? '{}') as { caseId?: number; action?: string };
-    const dueAt = dueAtByCase.get(Number(payload.caseId));
-    if (payload.action === 'remind' && dueAt !== undefined) {
-      visibleDelays.push(at - dueAt);
-      visibleAtByCase.set(Number(payload.caseId), at);
+    const parsed = JSON.parse(message.payload ?? '[]') as unknown;
+    for (const payload of (Array.isArray(parsed) ? parsed : [parsed]) as Array<{ caseId?: number; action?: string }>) {
+      const dueAt = dueAtByCase.get(Number(payload.caseId));
+      if (payload.action === 'remind' && dueAt !== undefined && !visibleAtByCase.has(Number(payload.caseId))) {
+        visibleDelays.push(at - dueAt);
+        visibleAtByCase.set(Number(payload.caseId), at);
+      }
     }
   });
   await listener.query('LISTEN civicgrid_case_events');
