@@ -114,11 +114,20 @@ export async function ensureAuditHead(database: Database, cityId: number, execut
  * Appends one record in the caller's transaction, in one statement: the head's row lock is held for
  * that round trip and the COMMIT only, so writers of one city are not serialised across a busy event loop.
  */
-export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry, stripe = 0): Promise<void> {
+/** The stripe a transaction appends to: all its records go to one chain, so it holds one head lock, taken once. */
+const stripeOfTransaction = new WeakMap<object, number>();
+
+export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry, requestedStripe = 0): Promise<void> {
+  const stripe = stripeOfTransaction.get(executor) ?? requestedStripe;
+  if (executor !== database.db) stripeOfTransaction.set(executor, stripe);
   // Heads are created in their own statement and never deleted; inside a rolled-back transaction the
   // creation would vanish, so it is not remembered from here.
+  // Only missing heads are inserted: an INSERT … ON CONFLICT on a head another transaction has just
+  // moved would wait for that transaction, and two sweepers doing so to each other deadlock.
   await executor.execute(sql`INSERT INTO audit_chain_heads (city_id, stripe, last_id, last_hash)
-    SELECT ${entry.cityId}, s, 0, ${GENESIS} FROM generate_series(0, ${AUDIT_STRIPES - 1}) AS s ON CONFLICT (city_id, stripe) DO NOTHING`);
+    SELECT ${entry.cityId}, s, 0, ${GENESIS} FROM generate_series(0, ${AUDIT_STRIPES - 1}) AS s
+    WHERE NOT EXISTS (SELECT 1 FROM audit_chain_heads h WHERE h.city_id = ${entry.cityId} AND h.stripe = s)
+    ON CONFLICT (city_id, stripe) DO NOTHING`);
   const appended = await database.rows(sql`WITH ${auditAppendCtes(entry, stripe)} SELECT city_id FROM audit_moved`, executor);
   if (appended.length !== 1) throw new Error(`could not append to the audit chain of city ${entry.cityId}`);
 }

@@ -12,10 +12,11 @@ export interface SweepResult {
 /**
  * Fires due SLA clocks: 催办 (marks the case overdue) and, while a level above exists, escalates it one
  * level. Each timer is taken with FOR UPDATE SKIP LOCKED and marked fired in the same transaction as
- * its reminder, so with several server processes every reminder fires exactly once. Small batches
- * (10 timers per transaction) make each reminder visible soon after its deadline even when many fall due at once.
+ * its reminder, so with several server processes every reminder fires exactly once. One timer per
+ * transaction: each reminder is visible as soon as it fired, and a transaction holds one case and one
+ * audit chain at a time, so two sweepers can never wait on each other in a cycle.
  */
-export async function sweepDueTimers(context: AppContext, now = new Date(), batch = 10): Promise<SweepResult> {
+export async function sweepDueTimers(context: AppContext, now = new Date(), batch = 1): Promise<SweepResult> {
   let fired = 0;
   for (;;) {
     const notices: CaseEventNotice[] = [];
