@@ -68,7 +68,11 @@ export function auditHash(prevHash: string, fields: HashedFields): string {
 export const AUDIT_STRIPES = 16;
 export const randomStripe = () => Math.floor(Math.random() * AUDIT_STRIPES);
 
-export function auditAppendCtes(entry: AuditEntry, stripe = randomStripe()) {
+/**
+ * A record's hashed fields without its id (only the database draws it), and their canonical JSON split
+ * around the id: PostgreSQL hashes prev_hash + '\n' + prefix + id + suffix exactly as auditHash() does.
+ */
+export function sealableAudit(entry: AuditEntry) {
   const fields: Omit<HashedFields, 'id'> = {
     cityId: entry.cityId,
     at: new Date().toISOString(),
@@ -86,6 +90,11 @@ export function auditAppendCtes(entry: AuditEntry, stripe = randomStripe()) {
   const part = (key: keyof typeof fields) => `${JSON.stringify(key)}:${canonicalJson(fields[key])}`;
   const prefix = `{${keys.filter((k) => k < 'id').map(part).join(',')},"id":`;
   const suffix = `,${keys.filter((k) => k > 'id').map(part).join(',')}}`;
+  return { fields, prefix, suffix };
+}
+
+export function auditAppendCtes(entry: AuditEntry, stripe = randomStripe()) {
+  const { fields, prefix, suffix } = sealableAudit(entry);
   return sql`audit_head AS (SELECT last_hash FROM audit_chain_heads WHERE city_id = ${entry.cityId} AND stripe = ${stripe} FOR UPDATE),
     audit_next AS (SELECT nextval('audit_log_id_seq') AS id, last_hash FROM audit_head),
     audit_sealed AS (SELECT id, last_hash, encode(sha256(convert_to(last_hash || E'\n' || ${prefix} || id::text || ${suffix}, 'UTF8')), 'hex') AS hash FROM audit_next),
