@@ -95,6 +95,8 @@ const routes: Route[] = [
   { method: 'GET', path: '/api/v1/photos/:token', query: { t: 'no-such-tracking-token-000' } },
   { method: 'GET', path: '/api/v1/public/places/:code', query: { cityCode: '520300000000' } },
   { method: 'GET', path: '/api/v1/regions/:id/qr.svg', id: (c) => c.a.building.id },
+  { method: 'GET', path: '/api/v1/sla-settings' },
+  { method: 'PUT', path: '/api/v1/sla-settings', body: () => ({ rules: { dispatch: { red: { amount: 5, unit: 'minutes' } } }, workingHours: [{ start: '09:00', end: '17:00' }], weekendDays: [0, 6], holidays: ['2026-10-01'], makeUpWorkdays: ['2026-10-10'] }) },
 ];
 
 const nest = (depth: number, open: string, close: string, inner = '1') => open.repeat(depth) + inner + close.repeat(depth);
@@ -291,7 +293,7 @@ describe('validation fuzz: malformed and hostile requests', () => {
   let city: City;
   let dispatcher: string;
   const tables = ['users', 'region_nodes', 'residents', 'households', 'role_assignments', 'units', 'party_members', 'party_organizations', 'building_grid_history', 'region_geometry_history', 'cities', 'cases', 'case_events', 'case_summonses',
-    'case_tasks', 'sla_timers', 'outbox', 'notifications', 'attachments'];
+    'case_tasks', 'sla_timers', 'outbox', 'notifications', 'attachments', 'city_sla_settings'];
   let countsBefore: Record<string, number>;
   const failures: string[] = [];
   const serverErrors: string[] = [];

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, integer, boolean, timestamp, jsonb, doublePrecision, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
+import { pgTable, text, integer, boolean, timestamp, jsonb, doublePrecision, index, uniqueIndex, check, bigint } from 'drizzle-orm/pg-core';
 import { cityId, id, ref, createdAt, updatedAt } from './columns.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -164,3 +164,21 @@ export const slaTimers = pgTable(
     check('sla_timers_kind_ck', sql`${t.kind} in ('dispatch','contact','resolve','report_in','callback')`),
   ],
 );
+
+/**
+ * A city's own SLA clocks and working calendar (entered as data by the city administrator). Null
+ * columns fall back to the national defaults (src/modules/sla/sla-policy.ts, working-calendar.ts).
+ */
+export const citySlaSettings = pgTable('city_sla_settings', {
+  cityId: bigint('city_id', { mode: 'number' }).primaryKey(),
+  /** Per clock kind and colour, e.g. { "resolve": { "yellow": { "amount": 5, "unit": "working_days" } } }. */
+  rules: jsonb('rules'),
+  /** [{ "start": "08:30", "end": "12:00" }, …] */
+  workingHours: jsonb('working_hours'),
+  weekendDays: jsonb('weekend_days'),
+  /** 'YYYY-MM-DD' days off and 调休 make-up working days. */
+  holidays: jsonb('holidays'),
+  makeUpWorkdays: jsonb('make_up_workdays'),
+  updatedAt: updatedAt(),
+  updatedBy: ref('updated_by'),
+});

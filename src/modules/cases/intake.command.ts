@@ -11,6 +11,7 @@ import type { Actor } from '../policy/actor.ts';
 import { authorize } from '../policy/authorize.ts';
 import { triageColor, type TriageColor } from './triage.ts';
 import { clockDueAt } from '../sla/sla-clocks.ts';
+import { citySla } from '../sla/sla-settings.service.ts';
 import { ensureAuditHead, type AuditEntry } from '../audit/audit.service.ts';
 import { insertNewCase, type NewCaseRow } from './intake.repository.ts';
 import { intakeCaches } from './intake-cache.ts';
@@ -134,7 +135,7 @@ export async function intakeCase(context: AppContext, actor: Actor | null, input
     createdBy: actor?.userId ?? null, actorLabel: actor ? actor.displayName : '居民',
     eventDetails: { channel: input.channel, triageColor: triage.color, raisedBy: triage.matched },
     // The dispatch clock starts when the case is collected.
-    dispatchDueAt: clockDueAt(triage.color, slaOverrides ?? null, 'dispatch', new Date()),
+    dispatchDueAt: clockDueAt(triage.color, slaOverrides ?? null, 'dispatch', new Date(), await citySla(context.database, place.cityId)),
     ancestorNodeIds: place.regionPath.split('/').filter(Boolean).map(Number),
     notificationPayload: { caseId: id, caseNumber: number, title, action: 'submit', trackingToken: null },
     audit,

@@ -3,6 +3,7 @@ import type { Database, Tx } from '../../db/client.ts';
 import type { CaseAction, CaseCommand, CaseSnapshot } from '../cases/case-lifecycle.ts';
 import { clockDeadline, DEFAULT_SLA_RULE_SET, type CategoryOverrides, type ClockKind, type TriageColor } from './sla-policy.ts';
 import { chinaWorkingCalendar2025_2026 } from './working-calendar.ts';
+import { citySla, type CitySla } from './sla-settings.service.ts';
 
 /** The working calendar every city uses until cities enter their own (working hours, holidays, 调休). */
 const calendar = chinaWorkingCalendar2025_2026();
@@ -12,16 +13,19 @@ export interface ClockContext {
   caseId: number;
   color: TriageColor;
   categoryOverrides: CategoryOverrides | null;
+  /** The city's own clocks and calendar (national defaults when absent). */
+  sla?: CitySla;
 }
 
 /** When a clock of this kind started at `from` runs out, on the working calendar (pure). */
-export function clockDueAt(color: TriageColor, categoryOverrides: CategoryOverrides | null, kind: ClockKind, from: Date): Date {
-  const rules = categoryOverrides ? { ...DEFAULT_SLA_RULE_SET, byCategory: { this: categoryOverrides } } : DEFAULT_SLA_RULE_SET;
-  return clockDeadline(calendar, rules, kind, color, from, categoryOverrides ? 'this' : undefined);
+export function clockDueAt(color: TriageColor, categoryOverrides: CategoryOverrides | null, kind: ClockKind, from: Date, sla?: CitySla): Date {
+  const base = sla?.rules ?? DEFAULT_SLA_RULE_SET;
+  const rules = categoryOverrides ? { ...base, byCategory: { this: categoryOverrides } } : base;
+  return clockDeadline(sla?.calendar ?? calendar, rules, kind, color, from, categoryOverrides ? 'this' : undefined);
 }
 
 export async function startClock(tx: Tx, clock: ClockContext, kind: ClockKind, from: Date) {
-  const dueAt = clockDueAt(clock.color, clock.categoryOverrides, kind, from);
+  const dueAt = clockDueAt(clock.color, clock.categoryOverrides, kind, from, clock.sla);
   await tx.execute(sql`INSERT INTO sla_timers (city_id, case_id, kind, due_at) VALUES (${clock.cityId}, ${clock.caseId}, ${kind}, ${dueAt.toISOString()})`);
   return dueAt;
 }
@@ -46,7 +50,8 @@ export async function clockContextOf(database: Database, tx: Tx, caseId: number)
     tx,
   );
   const overrides = typeof row.sla_overrides === 'string' ? JSON.parse(row.sla_overrides) : row.sla_overrides;
-  return { cityId: Number(row.city_id), caseId, color: row.triage_color, categoryOverrides: (overrides as CategoryOverrides | null) ?? null };
+  const cityId = Number(row.city_id);
+  return { cityId, caseId, color: row.triage_color, categoryOverrides: (overrides as CategoryOverrides | null) ?? null, sla: await citySla(database, cityId, tx) };
 }
 
 /**
