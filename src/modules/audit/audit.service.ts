@@ -51,16 +51,6 @@ export function auditHash(prevHash: string, fields: HashedFields): string {
 }
 
 /**
- * Appends one record to the city's hash chain inside the caller's transaction: locking the chain head
- * orders concurrent appenders, so the chain has no forks.
- */
-/**
- * The audit append as common table expressions, to be run inside a larger statement: lock the city's
- * chain head, draw the id, hash in PostgreSQL exactly as auditHash() does (canonical JSON split around
- * the id, which only the database knows), insert, move the head. `audit_moved` has one row when the
- * record was appended; the head must already exist (ensureAuditHead).
- */
-/**
  * Parallel chains per city: an appender locks one stripe's head only. The request loop's many writes
  * (intake, case actions) spread over random stripes; the rest (logins, reveals, administration) stay on
  * stripe 0, one plain chain in time order.
@@ -72,7 +62,7 @@ export const randomStripe = () => Math.floor(Math.random() * AUDIT_STRIPES);
  * A record's hashed fields without its id (only the database draws it), and their canonical JSON split
  * around the id: PostgreSQL hashes prev_hash + '\n' + prefix + id + suffix exactly as auditHash() does.
  */
-export function sealableAudit(entry: AuditEntry) {
+function sealableAudit(entry: AuditEntry) {
   const fields: Omit<HashedFields, 'id'> = {
     cityId: entry.cityId,
     at: new Date().toISOString(),
@@ -93,18 +83,14 @@ export function sealableAudit(entry: AuditEntry) {
   return { fields, prefix, suffix };
 }
 
-export function auditAppendCtes(entry: AuditEntry, stripe = randomStripe()) {
-  const { fields, prefix, suffix } = sealableAudit(entry);
-  return sql`audit_head AS (SELECT last_hash FROM audit_chain_heads WHERE city_id = ${entry.cityId} AND stripe = ${stripe} FOR UPDATE),
-    audit_next AS (SELECT nextval('audit_log_id_seq') AS id, last_hash FROM audit_head),
-    audit_sealed AS (SELECT id, last_hash, encode(sha256(convert_to(last_hash || E'\n' || ${prefix} || id::text || ${suffix}, 'UTF8')), 'hex') AS hash FROM audit_next),
-    audit_inserted AS (
-      INSERT INTO audit_log (id, city_id, at, actor_user_id, actor_name, action, resource_type, resource_id, outcome, ip, user_agent, details, prev_hash, hash, stripe)
-      SELECT id, ${fields.cityId}, ${fields.at}, ${fields.actorUserId}, ${fields.actorName}, ${fields.action}, ${fields.resourceType}, ${fields.resourceId},
-        ${fields.outcome}, ${fields.ip}, ${fields.userAgent}, ${fields.details === null ? null : JSON.stringify(fields.details)}::jsonb, last_hash, hash, ${stripe}::smallint FROM audit_sealed
-      RETURNING id, hash),
-    audit_moved AS (UPDATE audit_chain_heads h SET last_id = audit_inserted.id, last_hash = audit_inserted.hash FROM audit_inserted
-      WHERE h.city_id = ${entry.cityId} AND h.stripe = ${stripe} RETURNING h.city_id)`;
+/** Records as civicgrid_append_audit() takes them (drizzle/0010): their fields and the canonical JSON split around the id. */
+export function auditRecordsJson(entries: AuditEntry[]): string {
+  return JSON.stringify(
+    entries.map((entry) => {
+      const { fields, prefix, suffix } = sealableAudit(entry);
+      return { ...fields, prefix, suffix };
+    }),
+  );
 }
 
 const headsKnown = new WeakMap<Database, Set<number>>();
@@ -119,13 +105,13 @@ export async function ensureAuditHead(database: Database, cityId: number, execut
   known.add(cityId);
 }
 
-/**
- * Appends one record in the caller's transaction, in one statement: the head's row lock is held for
- * that round trip and the COMMIT only, so writers of one city are not serialised across a busy event loop.
- */
 /** The stripe a transaction appends to: all its records go to one chain, so it holds one head lock, taken once. */
 const stripeOfTransaction = new WeakMap<object, number>();
 
+/**
+ * Appends one record in the caller's transaction, in one statement (civicgrid_append_audit): the head's
+ * row lock is held for that round trip and the COMMIT only.
+ */
 export async function appendAudit(database: Database, executor: Executor, entry: AuditEntry, requestedStripe = 0): Promise<void> {
   const stripe = stripeOfTransaction.get(executor) ?? requestedStripe;
   if (executor !== database.db) stripeOfTransaction.set(executor, stripe);
@@ -137,8 +123,11 @@ export async function appendAudit(database: Database, executor: Executor, entry:
     SELECT ${entry.cityId}, s, 0, ${GENESIS} FROM generate_series(0, ${AUDIT_STRIPES - 1}) AS s
     WHERE NOT EXISTS (SELECT 1 FROM audit_chain_heads h WHERE h.city_id = ${entry.cityId} AND h.stripe = s)
     ON CONFLICT (city_id, stripe) DO NOTHING`);
-  const appended = await database.rows(sql`WITH ${auditAppendCtes(entry, stripe)} SELECT city_id FROM audit_moved`, executor);
-  if (appended.length !== 1) throw new Error(`could not append to the audit chain of city ${entry.cityId}`);
+  const [{ appended }] = await database.rows<{ appended: number }>(
+    sql`SELECT civicgrid_append_audit(${entry.cityId}::bigint, ${stripe}::smallint, ${auditRecordsJson([entry])}::jsonb) AS appended`,
+    executor,
+  );
+  if (Number(appended) !== 1) throw new Error(`could not append to the audit chain of city ${entry.cityId}`);
 }
 
 /** Appends in a transaction of its own: for failures, whose own transaction was rolled back. */

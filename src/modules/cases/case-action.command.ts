@@ -9,6 +9,7 @@ import { can } from '../policy/authorize.ts';
 import { moveClocks } from '../sla/sla-clocks.ts';
 import { enqueueCaseNotifications } from '../notifications/case-notifications.ts';
 import { actsAtHolderLevel } from './holder-level.ts';
+import { currentSummonsRound, openTaskAssignees } from './cases.repository.ts';
 import { policyActionOf } from './allowed-actions.ts';
 import { announceCaseEvents } from '../realtime/case-event-announcer.ts';
 import type { CaseEventNotice } from '../realtime/case-event-bus.ts';
@@ -45,16 +46,12 @@ interface CaseRow {
   overdue: boolean;
 }
 
-/** Summonses of the current round: a reopened case starts over, its earlier summonses stay as history. */
-const currentRound = (caseId: number) =>
-  sql`summoned_at > coalesce((SELECT max(at) FROM case_events WHERE case_id = ${caseId} AND action = 'reopen'), '-infinity'::timestamptz)`;
-
 async function loadForUpdate(context: AppContext, tx: Tx, caseId: number) {
   const [row] = await context.database.rows<CaseRow>(sql`SELECT * FROM cases WHERE id = ${caseId} FOR UPDATE`, tx);
   if (!row) throw notFound('Case');
   const summonses = await context.database.rows<{ id: number; department_id: number; reported_in_at: string | null; replied_at: string | null }>(
     sql`SELECT id, department_id, reported_in_at, replied_at FROM case_summonses WHERE case_id = ${caseId} AND returned_at IS NULL
-        AND ${currentRound(caseId)} ORDER BY id`,
+        AND ${currentSummonsRound(caseId)} ORDER BY id`,
     tx,
   );
   const snapshot: CaseSnapshot = {
@@ -68,11 +65,8 @@ async function loadForUpdate(context: AppContext, tx: Tx, caseId: number) {
     supervised: Boolean(row.supervised),
     overdue: Boolean(row.overdue),
   };
-  const assignees = await context.database.rows<{ assignee_user_id: number }>(
-    sql`SELECT DISTINCT assignee_user_id FROM case_tasks WHERE case_id = ${caseId} AND status = 'open' AND assignee_user_id IS NOT NULL`,
-    tx,
-  );
-  return { row, snapshot, summonedDepartmentIds: snapshot.summonses.map((s) => s.departmentId), assigneeUserIds: assignees.map((a) => Number(a.assignee_user_id)) };
+  const assigneeUserIds = await openTaskAssignees(context.database, caseId, tx);
+  return { row, snapshot, summonedDepartmentIds: snapshot.summonses.map((s) => s.departmentId), assigneeUserIds };
 }
 
 export interface ActionInput {
@@ -239,13 +233,13 @@ async function applySideRecords(context: AppContext, tx: Tx, performer: Performe
       return {};
     }
     case 'report_in':
-      await tx.execute(sql`UPDATE case_summonses SET reported_in_at = now() WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL AND ${currentRound(caseId)}`);
+      await tx.execute(sql`UPDATE case_summonses SET reported_in_at = now() WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL AND ${currentSummonsRound(caseId)}`);
       return {};
     case 'department_reply':
-      await tx.execute(sql`UPDATE case_summonses SET replied_at = now(), reply = ${input.note ?? null} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL AND ${currentRound(caseId)}`);
+      await tx.execute(sql`UPDATE case_summonses SET replied_at = now(), reply = ${input.note ?? null} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL AND ${currentSummonsRound(caseId)}`);
       return {};
     case 'department_return':
-      await tx.execute(sql`UPDATE case_summonses SET returned_at = now(), return_reason = ${command.reason} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL AND ${currentRound(caseId)}`);
+      await tx.execute(sql`UPDATE case_summonses SET returned_at = now(), return_reason = ${command.reason} WHERE case_id = ${caseId} AND department_id = ${command.departmentId} AND returned_at IS NULL AND ${currentSummonsRound(caseId)}`);
       return {};
     case 'merge': {
       const [target] = await context.database.rows<{ city_id: number; status: string }>(sql`SELECT city_id, status FROM cases WHERE id = ${command.intoCaseId}`, tx);

@@ -5,6 +5,7 @@ import { maskName, maskPhone } from '../../shared/personal-data.ts';
 import type { Actor, ScopedRecord } from '../policy/actor.ts';
 import type { CaseSnapshot, CaseStatus, HolderLevel } from './case-lifecycle.ts';
 import { allowedActions } from './allowed-actions.ts';
+import { currentSummonsRound, openTaskAssignees } from './cases.repository.ts';
 import { actsAtHolderLevel } from './holder-level.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
@@ -54,7 +55,7 @@ export async function listCases(context: AppContext, actor: Actor, query: { stat
 async function summonedDepartments(context: AppContext, caseId: number) {
   return context.database.rows<Record<string, unknown>>(sql`
     SELECT s.department_id, u.name, s.summoned_at, s.deadline, s.reported_in_at, s.replied_at, s.reply, s.returned_at, s.return_reason,
-      s.summoned_at > coalesce((SELECT max(at) FROM case_events e WHERE e.case_id = s.case_id AND e.action = 'reopen'), '-infinity'::timestamptz) AS current
+      ${currentSummonsRound(caseId)} AS current
     FROM case_summonses s JOIN units u ON u.id = s.department_id WHERE s.case_id = ${caseId} ORDER BY s.id`);
 }
 
@@ -71,14 +72,11 @@ export async function caseDetail(context: AppContext, actor: Actor, id: number) 
   const [row] = await context.database.rows<Record<string, unknown>>(sql`${caseSelect} WHERE c.id = ${id}`);
   if (!row) throw notFound('Case');
   const summonses = await summonedDepartments(context, id);
-  const assignees = await context.database.rows<{ assignee_user_id: number }>(
-    sql`SELECT DISTINCT assignee_user_id FROM case_tasks WHERE case_id = ${id} AND status = 'open' AND assignee_user_id IS NOT NULL`,
-  );
   const record = {
     cityId: Number(row.city_id),
     regionPath: row.region_path as string,
     unitIds: summonses.filter((s) => !s.returned_at && s.current).map((s) => Number(s.department_id)),
-    assigneeUserIds: assignees.map((a) => Number(a.assignee_user_id)),
+    assigneeUserIds: await openTaskAssignees(context.database, id),
     holderLevel: row.holder_level as HolderLevel,
   };
   authorize(actor, 'case', 'read', record);

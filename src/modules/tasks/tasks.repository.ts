@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { openTaskAssignees } from '../cases/cases.repository.ts';
 
 /** Statuses in which a case is still being worked at some level (the grid worker's to act on when held by the grid). */
 export const workedStatuses = ['dispatched', 'in_progress', 'summoned', 'replied'] as const;
@@ -54,16 +55,13 @@ export async function findCaseContact(database: Database, caseId: number) {
   );
   if (!row) return null;
   const summonses = await database.rows<{ department_id: number }>(sql`SELECT department_id FROM case_summonses WHERE case_id = ${caseId} AND returned_at IS NULL`);
-  const assignees = await database.rows<{ assignee_user_id: number }>(
-    sql`SELECT DISTINCT assignee_user_id FROM case_tasks WHERE case_id = ${caseId} AND status = 'open' AND assignee_user_id IS NOT NULL`,
-  );
   return {
     id: Number(row.id),
     record: {
       cityId: Number(row.city_id),
       regionPath: row.region_path,
       unitIds: summonses.map((s) => Number(s.department_id)),
-      assigneeUserIds: assignees.map((a) => Number(a.assignee_user_id)),
+      assigneeUserIds: await openTaskAssignees(database, caseId),
     },
     phone: row.reporter_phone,
   };
