@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { api, type AppConfig, type CaseMapResult } from '../api.ts';
+import { useOptionalTiles } from './useOptionalTiles.ts';
+import { api, type CaseMapResult } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { navigate } from '../router.tsx';
 
@@ -15,7 +16,6 @@ export function CaseMap({ data, flashIds, height = 420 }: { data: CaseMapResult 
   const mapRef = useRef<L.Map | null>(null);
   const layerRef = useRef<L.LayerGroup | null>(null);
   const fitted = useRef(false);
-  const [config, setConfig] = useState<AppConfig | null>(null);
 
   useEffect(() => {
     if (!mapDiv.current) return;
@@ -32,21 +32,7 @@ export function CaseMap({ data, flashIds, height = 420 }: { data: CaseMapResult 
     };
   }, []);
 
-  useEffect(() => {
-    api
-      .config()
-      .then(setConfig)
-      .catch(() => setConfig({ mapTileUrl: null }));
-  }, []);
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !config?.mapTileUrl) return;
-    const layer = L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution ?? '', maxZoom: 19 }).addTo(map);
-    layer.bringToBack();
-    return () => {
-      layer.remove();
-    };
-  }, [config]);
+  useOptionalTiles(mapRef);
 
   useEffect(() => {
     const map = mapRef.current;

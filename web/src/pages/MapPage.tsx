@@ -3,7 +3,8 @@ import { Button, Empty, Spin, Tag, Tree, Typography, type TreeDataNode } from 'a
 import { AimOutlined, ReloadOutlined } from '@ant-design/icons';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { api, isForbidden, type AppConfig, type FeatureCollection, type GridFeatureProps, type Id, type LngLat, type RegionNode } from '../api.ts';
+import { useOptionalTiles } from '../components/useOptionalTiles.ts';
+import { api, isForbidden, type FeatureCollection, type GridFeatureProps, type Id, type LngLat, type RegionNode } from '../api.ts';
 import { Forbidden, toastError } from '../common.tsx';
 import { GridPanel } from '../components/GridPanel.tsx';
 import { useI18n } from '../i18n.ts';
@@ -35,7 +36,6 @@ export default function MapPage() {
   const buildingLayerRef = useRef<L.LayerGroup | null>(null);
   const layerById = useRef(new Map<string, L.Path>());
 
-  const [config, setConfig] = useState<AppConfig | null>(null);
   const [treeData, setTreeData] = useState<RNode[]>([]);
   const [treeLoading, setTreeLoading] = useState(true);
   const [forbidden, setForbidden] = useState<unknown>(null);
@@ -77,21 +77,7 @@ export default function MapPage() {
   }, []);
 
   // ---- config / tiles ----
-  useEffect(() => {
-    api
-      .config()
-      .then(setConfig)
-      .catch(() => setConfig({ mapTileUrl: null }));
-  }, []);
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !config?.mapTileUrl) return;
-    const layer = L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution ?? '', maxZoom: 19 }).addTo(map);
-    layer.bringToBack();
-    return () => {
-      layer.remove();
-    };
-  }, [config]);
+  useOptionalTiles(mapRef);
 
   // ---- region tree roots ----
   useEffect(() => {

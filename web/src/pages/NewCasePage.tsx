@@ -7,13 +7,13 @@ import { Alert, Button, Card, Checkbox, Form, Input, Radio, Select, Segmented, S
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import { useOptionalTiles } from '../components/useOptionalTiles.ts';
 import {
   api,
   ApiError,
   intakeApi,
   isAuthRedirect,
   newIdempotencyKey,
-  type AppConfig,
   type CaseCategory,
   type LngLat,
   type LocateResult,
@@ -382,7 +382,6 @@ function PointPicker({ value, onChange, onPick }: { value?: LngLat; onChange?: (
   const mapDiv = useRef<HTMLDivElement | null>(null);
   const mapRef = useRef<L.Map | null>(null);
   const markerRef = useRef<L.CircleMarker | null>(null);
-  const [config, setConfig] = useState<AppConfig | null>(null);
   const handlers = useRef({ onChange, onPick });
   handlers.current = { onChange, onPick };
 
@@ -419,10 +418,6 @@ function PointPicker({ value, onChange, onPick }: { value?: LngLat; onChange?: (
         if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
       })
       .catch(() => undefined);
-    api
-      .config()
-      .then((c) => !cancelled && setConfig(c))
-      .catch(() => undefined);
     return () => {
       cancelled = true;
       ro.disconnect();
@@ -431,15 +426,7 @@ function PointPicker({ value, onChange, onPick }: { value?: LngLat; onChange?: (
     };
   }, []);
 
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !config?.mapTileUrl) return;
-    const layer = L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution ?? '', maxZoom: 19 }).addTo(map);
-    layer.bringToBack();
-    return () => {
-      layer.remove();
-    };
-  }, [config]);
+  useOptionalTiles(mapRef);
 
   useEffect(() => {
     const map = mapRef.current;
