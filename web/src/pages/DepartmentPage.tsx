@@ -1,13 +1,13 @@
 // A summoned department's work list (部门报到): summonses to report in, to reply to, and done.
 // 报到 is one click here; the reply itself is written on the case page (/cases/:id).
 import { useRef, useState } from 'react';
-import { Badge, Button, Space, Table, Tabs, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { Button, Space, type TableColumnsType } from 'antd';
 import { ApiError, inboxApi, isForbidden, newIdempotencyKey, type DepartmentSummonsItem, type SummonsState } from '../api.ts';
 import { Forbidden, formatTime, toastError, toastSuccess, TruncText, useAsync } from '../common.tsx';
 import { useI18n, type MsgKey } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { Countdown, TriageColorTag, useNow, usePeriodicTick, useTab } from './StreetPage.tsx';
+import { WorkList } from '../components/WorkList.tsx';
 
 const STATES: SummonsState[] = ['to_report_in', 'to_reply', 'done'];
 
@@ -87,58 +87,25 @@ export default function DepartmentPage() {
   ];
 
   return (
-    <div className="cg-page" data-testid="department-page">
-      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-        <h2 className="cg-page-title">{t('departmentTitle')}</h2>
-        <Button icon={<ReloadOutlined />} onClick={reload} data-testid="department-refresh">
-          {t('refresh')}
-        </Button>
-      </div>
-      <Tabs
-        activeKey={state}
-        onChange={(key) => {
-          setState(key as SummonsState);
-          setPage(1);
-        }}
-        items={STATES.map((key) => ({
-          key,
-          label: (
-            <span data-testid={`department-tab-${key}`} data-count={counts.data ? String(counts.data[key]) : undefined}>
-              {t(`summonsState_${key}` as MsgKey)}{' '}
-              <Badge count={counts.data?.[key] ?? 0} showZero overflowCount={999} color={key === 'to_report_in' && (counts.data?.[key] ?? 0) > 0 ? '#fa541c' : '#8c8c8c'} />
-            </span>
-          ),
-        }))}
-      />
-      <Table<DepartmentSummonsItem>
-        rowKey={(r) => String(r.summonsId)}
-        size="middle"
-        loading={rows.loading}
-        columns={columns}
-        dataSource={rows.data?.items ?? []}
-        scroll={{ x: 'max-content' }}
-        onRow={(r) =>
-          ({
-            'data-testid': 'department-row',
-            'data-case-id': String(r.caseId),
-            'data-state': r.state,
-            onClick: () => navigate(`/cases/${r.caseId}`),
-            className: 'cg-clickable-row',
-          }) as React.HTMLAttributes<HTMLElement>
-        }
-        pagination={{
-          current: rows.data?.page ?? page,
-          pageSize: rows.data?.pageSize ?? pageSize,
-          total: rows.data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (n) => t('total', { n }),
-          onChange: (p, ps) => {
-            setPage(ps !== pageSize ? 1 : p);
-            setPageSize(ps);
-          },
-        }}
-      />
-    </div>
+    <WorkList
+      testId="department"
+      title={t('departmentTitle')}
+      tabs={STATES}
+      tab={state}
+      onTab={setState}
+      tabLabel={(key) => t(`summonsState_${key}` as MsgKey)}
+      counts={counts.data}
+      alert={{ tab: 'to_report_in', color: '#fa541c' }}
+      rows={rows}
+      columns={columns}
+      rowKey={(r) => String(r.summonsId)}
+      caseIdOf={(r) => r.caseId}
+      rowData={(r) => ({ 'data-state': r.state })}
+      page={page}
+      pageSize={pageSize}
+      setPage={setPage}
+      setPageSize={setPageSize}
+      reload={reload}
+    />
   );
 }

@@ -1,12 +1,12 @@
 // The street's work lists (街道吹哨): cases escalated to the street, summoned departments and their state,
 // overdue cases and extension requests awaiting approval. Rows open the case page (/cases/:id).
 import { useEffect, useState, type ReactNode } from 'react';
-import { Badge, Button, Space, Table, Tabs, Tag, Tooltip, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { Space, Tag, Tooltip, type TableColumnsType } from 'antd';
 import { inboxApi, isForbidden, type StreetCaseItem, type StreetDepartmentState, type StreetList } from '../api.ts';
 import { Forbidden, formatTime, TruncText, useAsync } from '../common.tsx';
 import { useI18n, type MsgKey } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
+import { WorkList } from '../components/WorkList.tsx';
 
 export const STREET_LISTS: StreetList[] = ['escalated', 'summoned', 'overdue', 'extension_requests'];
 
@@ -161,57 +161,24 @@ export default function StreetPage() {
   ];
 
   return (
-    <div className="cg-page" data-testid="street-page">
-      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-        <h2 className="cg-page-title">{t('streetTitle')}</h2>
-        <Button icon={<ReloadOutlined />} onClick={reload} data-testid="street-refresh">
-          {t('refresh')}
-        </Button>
-      </div>
-      <Tabs
-        activeKey={list}
-        onChange={(key) => {
-          setList(key as StreetList);
-          setPage(1);
-        }}
-        items={STREET_LISTS.map((key) => ({
-          key,
-          label: (
-            <span data-testid={`street-tab-${key}`} data-count={counts.data ? String(counts.data[key]) : undefined}>
-              {t(`streetList_${key}` as MsgKey)}{' '}
-              <Badge count={counts.data?.[key] ?? 0} showZero overflowCount={999} color={key === 'overdue' && (counts.data?.[key] ?? 0) > 0 ? 'red' : '#8c8c8c'} />
-            </span>
-          ),
-        }))}
-      />
-      <Table<StreetCaseItem>
-        rowKey={(r) => String(r.id)}
-        size="middle"
-        loading={rows.loading}
-        columns={columns}
-        dataSource={rows.data?.items ?? []}
-        scroll={{ x: 'max-content' }}
-        onRow={(r) =>
-          ({
-            'data-testid': 'street-row',
-            'data-case-id': String(r.id),
-            onClick: () => navigate(`/cases/${r.id}`),
-            className: 'cg-clickable-row',
-          }) as React.HTMLAttributes<HTMLElement>
-        }
-        pagination={{
-          current: rows.data?.page ?? page,
-          pageSize: rows.data?.pageSize ?? pageSize,
-          total: rows.data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (n) => t('total', { n }),
-          onChange: (p, ps) => {
-            setPage(ps !== pageSize ? 1 : p);
-            setPageSize(ps);
-          },
-        }}
-      />
-    </div>
+    <WorkList
+      testId="street"
+      title={t('streetTitle')}
+      tabs={STREET_LISTS}
+      tab={list}
+      onTab={setList}
+      tabLabel={(key) => t(`streetList_${key}` as MsgKey)}
+      counts={counts.data}
+      alert={{ tab: 'overdue', color: 'red' }}
+      rows={rows}
+      columns={columns}
+      rowKey={(r) => String(r.id)}
+      caseIdOf={(r) => r.id}
+      page={page}
+      pageSize={pageSize}
+      setPage={setPage}
+      setPageSize={setPageSize}
+      reload={reload}
+    />
   );
 }
