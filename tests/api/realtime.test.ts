@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { insertDefaultCategories } from '../../src/modules/cases/case-categories.repository.ts';
 import { caseEventBus } from '../../src/modules/realtime/case-event-bus.ts';
@@ -119,6 +119,10 @@ describe('realtime case stream (SSE over LISTEN/NOTIFY)', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   });
+  // A failed test must not leave its streams subscribed for the next one.
+  afterEach(() => {
+    for (const stream of streams.splice(0)) stream.close();
+  });
   afterAll(async () => {
     for (const stream of streams) stream.close();
     await t?.close();
@@ -209,8 +213,14 @@ describe('realtime case stream (SSE over LISTEN/NOTIFY)', () => {
 
   it('replays what a reconnecting board missed (Last-Event-ID), in scope and capped at 500', async () => {
     const [{ last }] = await t.context.database.rows<{ last: number }>(sql`SELECT coalesce(max(id), 0) AS last FROM case_events`);
+    // Announcements go out in batches after commit; a watcher tells us when they have, so that the
+    // fresh stream below cannot receive them live.
+    const watcher = await open('dispatcher');
+    expect(await watcher.ready()).toBe(true);
     const missedA = await report('a');
     const missedB = await report('b');
+    expect(await watcher.waitFor(() => watcher.caseEvents().some((e) => e.caseId === missedA), 5_000)).toBe(true);
+    watcher.close();
     const stream = await open('dispatcher', { 'last-event-id': String(last) });
     expect(await stream.ready()).toBe(true);
     const replayed = stream.caseEvents();
