@@ -23,6 +23,8 @@ export interface Config {
   mapTileAttribution: string | null;
   logLevel: string;
   demoPassword: string;
+  /** Cases of generated history the demo city gets on its first start (the command centre has something to show). */
+  demoHistoryCases: number;
   bodyLimitBytes: number;
   /** Anonymous intake limits (reports per window) per client IP and per building/grid; 0 turns a limit off. */
   intakeLimitPerClient: number;
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mapTileAttribution: env.CIVICGRID_MAP_TILE_ATTRIBUTION || null,
     logLevel: env.LOG_LEVEL ?? 'info',
     demoPassword: env.CIVICGRID_DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD,
+    demoHistoryCases: Math.max(0, intFromEnv(env.CIVICGRID_DEMO_HISTORY_CASES, 20_000)),
     bodyLimitBytes: intFromEnv(env.CIVICGRID_BODY_LIMIT_BYTES, 1024 * 1024),
     intakeLimitPerClient: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_INTAKE_LIMIT_PER_CLIENT, 20),
     intakeLimitPerPlace: env.CIVICGRID_INTAKE_RATE_LIMIT === 'off' ? 0 : intFromEnv(env.CIVICGRID_INTAKE_LIMIT_PER_PLACE, 30),

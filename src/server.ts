@@ -8,6 +8,7 @@ import { buildApp } from './http/app.ts';
 import { PersonalDataCipher } from './shared/personal-data.ts';
 import { resolveDataKey } from './shared/data-key.ts';
 import { startSlaSweeper } from './modules/sla/sla-sweeper.ts';
+import { startMetricsCompactor } from './modules/metrics/metrics-compactor.ts';
 import { startDeliveryWorker } from './modules/notifications/delivery.worker.ts';
 import { inAppAdapter, loggingAdapter } from './modules/notifications/delivery-adapters.ts';
 import { pruneIdempotencyKeys } from './http/idempotency.ts';
@@ -38,6 +39,7 @@ export async function startServer(context: AppContext) {
   const app = await buildApp(context, { logger: { level: context.config.logLevel } });
   await app.listen({ port: context.config.port, host: context.config.host });
   const stopSweeper = startSlaSweeper(context, 250, (error) => logger.error({ err: error }, 'SLA sweep failed'));
+  const stopCompactor = startMetricsCompactor(context, 1000, (error) => logger.error({ err: error }, 'metrics compaction failed'));
   const stopDelivery = startDeliveryWorker(context, [inAppAdapter(context), loggingAdapter('sms', logger), loggingAdapter('wechat', logger)], 500, (error) =>
     logger.error({ err: error }, 'notification delivery failed'),
   );
@@ -51,6 +53,7 @@ export async function startServer(context: AppContext) {
   logger.info(`CivicGrid listening on http://localhost:${context.config.port} (${context.database.engine})`);
   const stop = async () => {
     stopSweeper();
+    stopCompactor();
     stopDelivery();
     clearInterval(housekeeping);
     await app.close();

@@ -37,6 +37,8 @@ export function serverEnv(options: ServerOptions): NodeJS.ProcessEnv {
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     LOG_LEVEL: options.logLevel ?? 'warn',
     NODE_ENV: 'development',
+    // The benchmarks measure their own load on the demo city, without generated history.
+    CIVICGRID_DEMO_HISTORY_CASES: '0',
     ...options.env,
   };
 }

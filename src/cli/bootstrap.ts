@@ -44,6 +44,11 @@ export async function bootstrap(context: AppContext, options: { scale: Scale }) 
     const { isDatabaseEmpty, DEMO_TOTP_SECRET, DEMO_CITY_CODE } = await import('../modules/demo/seed-demo.ts');
     if (await isDatabaseEmpty(context.database)) {
       await seedDemoWithConsole(context, options.scale);
+      if (context.config.demoHistoryCases > 0) {
+        const { seedCaseHistory, progressBar } = await import('../modules/demo/seed-history.ts');
+        const history = await seedCaseHistory(context.database, { cases: context.config.demoHistoryCases, months: 12, onProgress: progressBar('history') });
+        console.log(`${history.cases} cases of history (${history.fromMonth} … ${history.toMonth}) for the command centre (CIVICGRID_DEMO_HISTORY_CASES)`);
+      }
     } else {
       const accounts = await context.database.rows<{ username: string; role: string; scopeName: string }>(sql`
         SELECT DISTINCT ON (u.id) u.username, ra.role, coalesce(rn.name, un.name, '') AS "scopeName"

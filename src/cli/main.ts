@@ -8,6 +8,9 @@ const usage = `Usage: civicgrid <command> [options]
 Commands:
   serve [--demo] [--scale small|city|zunyi]   run the server (npm start = serve --demo)
   seed --demo [--scale small|city|zunyi]      create the demo city in an empty database
+  seed --cases N [--months M] [--demo] [--scale S]
+                                              add N cases of realistic history (M months up to now, default 24) to the
+                                              demo city; --demo first creates the demo city if there is none
   migrate                                     apply database migrations and exit
   admin create --username U --role R [--display-name N] [--city-code C --city-name N]
                                               create an administrator (password from CIVICGRID_ADMIN_PASSWORD or prompted)
@@ -46,15 +49,40 @@ const commands: Record<string, Command> = {
     return 0;
   },
   async seed(args, baseConfig) {
-    const { values } = parseArgs({ args, options: { demo: { type: 'boolean' }, scale: { type: 'string', default: 'small' } } });
-    if (!values.demo) throw new Error('Only `seed --demo` exists for now');
+    const { values } = parseArgs({
+      args,
+      options: { demo: { type: 'boolean' }, scale: { type: 'string', default: 'small' }, cases: { type: 'string' }, months: { type: 'string', default: '24' } },
+    });
+    if (!values.demo && values.cases === undefined) throw new Error('Usage: civicgrid seed --demo [--scale S] | seed --cases N [--months M] [--demo] [--scale S]');
     const config: Config = { ...baseConfig, demo: true };
     refuseDemoInProduction(config);
     const scale = values.scale as 'small' | 'city' | 'zunyi';
     if (!['small', 'city', 'zunyi'].includes(scale)) throw new Error('--scale must be small, city or zunyi');
+    const cases = values.cases === undefined ? null : Number(values.cases.replaceAll('_', ''));
+    if (cases !== null && !(Number.isInteger(cases) && cases > 0)) throw new Error('--cases must be a positive whole number');
+    const months = Number(values.months);
+    if (!(Number.isInteger(months) && months >= 1 && months <= 120)) throw new Error('--months must be a whole number from 1 to 120');
     return withContext(config, async (context) => {
       const { seedDemoWithConsole } = await import('./bootstrap.ts');
-      await seedDemoWithConsole(context, scale);
+      if (cases === null) {
+        await seedDemoWithConsole(context, scale);
+        return 0;
+      }
+      const { sql } = await import('drizzle-orm');
+      const { DEMO_CITY_CODE } = await import('../modules/demo/seed-demo.ts');
+      const [city] = await context.database.rows<{ id: number }>(sql`SELECT id FROM cities WHERE code = ${DEMO_CITY_CODE}`);
+      if (!city) {
+        if (!values.demo) throw new Error('There is no demo city in this database: add --demo to create it first');
+        await seedDemoWithConsole(context, scale);
+      } else if (values.demo) {
+        console.log(`the demo city is already there (--demo and --scale ignored); adding ${cases.toLocaleString('en-US')} cases of history`);
+      }
+      const { seedCaseHistory, progressBar } = await import('../modules/demo/seed-history.ts');
+      const result = await seedCaseHistory(context.database, { cases, months, onProgress: progressBar('history') });
+      console.log(
+        `${result.cases.toLocaleString('en-US')} history cases (${result.fromMonth} … ${result.toMonth}) and ${result.summonses.toLocaleString('en-US')} summonses ` +
+          `inserted in ${result.insertSeconds.toFixed(1)} s; rollups compacted and tables vacuumed in ${result.compactSeconds.toFixed(1)} s`,
+      );
       return 0;
     });
   },

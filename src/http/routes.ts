@@ -18,7 +18,9 @@ import { realtimeRoutes } from '../modules/realtime/realtime.routes.ts';
 import { taskRoutes } from '../modules/tasks/tasks.routes.ts';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.ts';
 import { slaRoutes } from '../modules/sla/sla.routes.ts';
+import { metricsRoutes } from '../modules/metrics/metrics.routes.ts';
+import { metricsExportRoutes } from '../modules/metrics/metrics-export.routes.ts';
 
 /** Every module's routes, registered in this order. */
 export const routeModules: Array<(app: App, context: AppContext) => void> = [authRoutes, regionRoutes, geographyRoutes, peopleRoutes, partyRoutes, unitRoutes, userRoutes, auditRoutes, importRoutes, caseRoutes,
-  caseBoardRoutes, caseInboxRoutes, realtimeRoutes, taskRoutes, photoRoutes, residentRoutes, notificationRoutes, open311Routes, slaRoutes];
+  caseBoardRoutes, caseInboxRoutes, realtimeRoutes, taskRoutes, photoRoutes, residentRoutes, notificationRoutes, open311Routes, slaRoutes, metricsRoutes, metricsExportRoutes];

@@ -25,16 +25,18 @@ const field: Role[] = ['grid_worker', 'grid_head', 'building_head', 'household_l
 const gridAndUp: Role[] = ['grid_worker', 'grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'];
 const communityAndUp: Role[] = ['dispatcher', 'street_officer', 'district_admin', 'city_admin'];
 const handlers: Role[] = ['grid_worker', 'grid_head', 'dispatcher', 'street_officer'];
+/** The command centre: the grid head for the grid, the community and up, the organisation department. */
+const metricReaders: Role[] = ['grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin', 'organization_officer'];
 const pick = (city: City, side: Side) => (side === 'inside' ? city.a : city.b);
 const square = (lng: number, lat: number, size: number) => ({ type: 'Polygon', coordinates: [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]] });
 
 const table: Row[] = [
-  { name: 'GET region', request: (c, s) => ({ method: 'GET', url: `/api/v1/regions/${pick(c, s).building.id}` }), inside: field, outside: ['city_admin'] },
-  { name: 'GET region children', request: (c, s) => ({ method: 'GET', url: `/api/v1/regions/${pick(c, s).building.id}/children` }), inside: field, outside: ['city_admin'] },
-  { name: 'GET grid summary', request: (c, s) => ({ method: 'GET', url: `/api/v1/grids/${pick(c, s).grid.id}/summary` }), inside: gridAndUp, outside: ['city_admin'] },
-  { name: 'GET building', request: (c, s) => ({ method: 'GET', url: `/api/v1/buildings/${pick(c, s).building.id}` }), inside: field, outside: ['city_admin'] },
-  { name: 'GET building grid history', request: (c, s) => ({ method: 'GET', url: `/api/v1/buildings/${pick(c, s).building.id}/grid-history?date=2024-01-01` }), inside: field, outside: ['city_admin'] },
-  { name: 'GET map grids of a community', request: (c, s) => ({ method: 'GET', url: `/api/v1/map/grids?regionId=${pick(c, s).community.id}` }), inside: communityAndUp, outside: ['city_admin'] },
+  { name: 'GET region', request: (c, s) => ({ method: 'GET', url: `/api/v1/regions/${pick(c, s).building.id}` }), inside: [...field, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET region children', request: (c, s) => ({ method: 'GET', url: `/api/v1/regions/${pick(c, s).building.id}/children` }), inside: [...field, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET grid summary', request: (c, s) => ({ method: 'GET', url: `/api/v1/grids/${pick(c, s).grid.id}/summary` }), inside: [...gridAndUp, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET building', request: (c, s) => ({ method: 'GET', url: `/api/v1/buildings/${pick(c, s).building.id}` }), inside: [...field, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET building grid history', request: (c, s) => ({ method: 'GET', url: `/api/v1/buildings/${pick(c, s).building.id}/grid-history?date=2024-01-01` }), inside: [...field, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET map grids of a community', request: (c, s) => ({ method: 'GET', url: `/api/v1/map/grids?regionId=${pick(c, s).community.id}` }), inside: [...communityAndUp, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
   { name: 'GET household', request: (c, s) => ({ method: 'GET', url: `/api/v1/households/${pick(c, s).household.id}` }), inside: field, outside: ['city_admin'] },
   { name: 'GET resident', request: (c, s) => ({ method: 'GET', url: `/api/v1/residents/${pick(c, s).resident.id}` }), inside: field, outside: ['city_admin'] },
   { name: 'GET residents of a community', request: (c, s) => ({ method: 'GET', url: `/api/v1/residents?regionId=${pick(c, s).community.id}` }), inside: communityAndUp, outside: ['city_admin'] },
@@ -50,8 +52,16 @@ const table: Row[] = [
     inside: ['district_admin', 'city_admin'],
     outside: ['city_admin'],
   },
-  { name: 'GET case', request: (c, s) => ({ method: 'GET', url: `/api/v1/cases/${(c as CityWithCases).cases[s]}` }), inside: field, outside: ['city_admin'] },
-  { name: 'GET cases', request: () => ({ method: 'GET', url: '/api/v1/cases' }), inside: [...field, 'department_staff'], outside: [...field, 'department_staff'] },
+  { name: 'GET case', request: (c, s) => ({ method: 'GET', url: `/api/v1/cases/${(c as CityWithCases).cases[s]}` }), inside: [...field, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET cases', request: () => ({ method: 'GET', url: '/api/v1/cases' }), inside: [...field, 'department_staff', 'organization_officer'], outside: [...field, 'department_staff', 'organization_officer'] },
+  { name: 'GET metrics of a grid', request: (c, s) => ({ method: 'GET', url: `/api/v1/metrics?node=region:${pick(c, s).grid.id}&from=2026-01` }), inside: metricReaders, outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET metrics of a department', request: (c, s) => ({ method: 'GET', url: `/api/v1/metrics?node=department:${s === 'inside' ? c.department.id : c.otherDepartment.id}&from=2026-01` }), inside: ['city_admin', 'organization_officer', 'department_staff'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET figure cases', request: (c, s) => ({ method: 'GET', url: `/api/v1/metrics/cases?node=region:${pick(c, s).community.id}&from=2026-01&measure=received` }), inside: metricReaders.filter((r) => r !== 'grid_head'), outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET rankings of streets', request: (c, s) => ({ method: 'GET', url: `/api/v1/metrics/rankings?node=region:${pick(c, s).district.id}&level=street&from=2026-01` }), inside: ['district_admin', 'city_admin', 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET hot topics', request: (c, s) => ({ method: 'GET', url: `/api/v1/metrics/hot-topics?node=region:${pick(c, s).street.id}&from=2026-01` }), inside: ['street_officer', 'district_admin', 'city_admin', 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET figure cases as Excel', request: (c, s) => ({ method: 'GET', url: `/api/v1/metrics/cases.xlsx?node=region:${pick(c, s).street.id}&from=2026-01&measure=received` }), inside: ['street_officer', 'district_admin', 'city_admin', 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'GET metrics ledger as Excel', request: (c, s) => ({ method: 'GET', url: `/api/v1/metrics/export.xlsx?node=region:${pick(c, s).community.id}&from=2026-01` }), inside: ['dispatcher', 'street_officer', 'district_admin', 'city_admin', 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
+  { name: 'PUT metric settings', request: () => ({ method: 'PUT', url: '/api/v1/metrics/settings', payload: { satisfactionIncludesBasic: true } }), inside: ['city_admin'], outside: ['city_admin'] },
   { name: 'GET users', request: () => ({ method: 'GET', url: '/api/v1/users' }), inside: ['system_admin', 'security_admin'], outside: ['system_admin', 'security_admin'] },
   {
     name: 'POST user',

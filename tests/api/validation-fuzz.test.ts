@@ -95,6 +95,16 @@ const routes: Route[] = [
   { method: 'GET', path: '/api/v1/photos/:token', query: { t: 'no-such-tracking-token-000' } },
   { method: 'GET', path: '/api/v1/public/places/:code', query: { cityCode: '520300000000' } },
   { method: 'GET', path: '/api/v1/regions/:id/qr.svg', id: (c) => c.a.building.id },
+  { method: 'GET', path: '/api/v1/metrics', query: { node: 'region:1', from: '2026-01', to: '2026-03' } },
+  { method: 'GET', path: '/api/v1/metrics/rankings', query: { level: 'street', from: '2026-01', to: '2026-02', sort: 'composite' } },
+  { method: 'GET', path: '/api/v1/metrics/grids', query: { from: '2026-01' } },
+  { method: 'GET', path: '/api/v1/metrics/trend', query: { granularity: 'day', from: '2026-01-01', to: '2026-01-31' } },
+  { method: 'GET', path: '/api/v1/metrics/cases', query: { from: '2026-01', measure: 'received', categoryId: '1', page: '1', pageSize: '10' } },
+  { method: 'GET', path: '/api/v1/metrics/hot-topics', query: { from: '2026-01', limit: '10' } },
+  { method: 'GET', path: '/api/v1/metrics/cases.xlsx', query: { from: '2026-01', measure: 'received', categoryId: '1' } },
+  { method: 'GET', path: '/api/v1/metrics/export.xlsx', query: { from: '2026-01', to: '2026-02' } },
+  { method: 'GET', path: '/api/v1/metrics/settings' },
+  { method: 'PUT', path: '/api/v1/metrics/settings', body: () => ({ satisfactionIncludesBasic: true, weights: { response: 0.2, resolution: 0.4, satisfaction: 0.4 } }) },
   { method: 'GET', path: '/api/v1/sla-settings' },
   { method: 'PUT', path: '/api/v1/sla-settings', body: () => ({ rules: { dispatch: { red: { amount: 5, unit: 'minutes' } } }, workingHours: [{ start: '09:00', end: '17:00' }], weekendDays: [0, 6], holidays: ['2026-10-01'], makeUpWorkdays: ['2026-10-10'] }) },
 ];
@@ -293,7 +303,7 @@ describe('validation fuzz: malformed and hostile requests', () => {
   let city: City;
   let dispatcher: string;
   const tables = ['users', 'region_nodes', 'residents', 'households', 'role_assignments', 'units', 'party_members', 'party_organizations', 'building_grid_history', 'region_geometry_history', 'cities', 'cases', 'case_events', 'case_summonses',
-    'case_tasks', 'sla_timers', 'outbox', 'notifications', 'attachments', 'city_sla_settings'];
+    'case_tasks', 'sla_timers', 'outbox', 'notifications', 'attachments', 'city_sla_settings', 'city_metric_settings', 'case_metric_deltas', 'case_metric_rollups'];
   let countsBefore: Record<string, number>;
   const failures: string[] = [];
   const serverErrors: string[] = [];

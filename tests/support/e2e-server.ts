@@ -84,6 +84,8 @@ export async function startE2EServer(options: { timeoutMs?: number } = {}): Prom
     CIVICGRID_DEMO_PASSWORD: DEMO_PASSWORD,
     LOG_LEVEL: process.env.CIVICGRID_E2E_LOG_LEVEL ?? 'warn',
     NODE_ENV: 'development',
+    // The walks make their own cases; generated history would fill the boards they read.
+    CIVICGRID_DEMO_HISTORY_CASES: process.env.CIVICGRID_E2E_HISTORY_CASES ?? '0',
   };
 
   if (adminUrl) {

@@ -134,6 +134,7 @@ export async function buildScopedCity(database: Database, cipher: PersonalDataCi
     department_staff: await f.user(cityId, 'water', 'department_staff', { unitId: department.id }),
     district_admin: await f.user(cityId, 'district', 'district_admin', { regionNodeId: a.district.id }),
     city_admin: await f.user(cityId, 'cityadmin', 'city_admin', { regionNodeId: city.id }),
+    organization_officer: await f.user(cityId, 'orgdept', 'organization_officer', { regionNodeId: city.id }),
     system_admin: await f.user(cityId, 'sysadmin', 'system_admin', { regionNodeId: city.id }),
     security_admin: await f.user(cityId, 'secadmin', 'security_admin', { regionNodeId: city.id }),
     audit_admin: await f.user(cityId, 'auditadmin', 'audit_admin', { regionNodeId: city.id }),

@@ -8,6 +8,8 @@ import {
   BankOutlined,
   BellOutlined,
   DashboardOutlined,
+  FundProjectionScreenOutlined,
+  HistoryOutlined,
   EnvironmentOutlined,
   FlagOutlined,
   FormOutlined,
@@ -49,6 +51,12 @@ const DepartmentPage = lazy(() => import('./pages/DepartmentPage.tsx'));
 const BoardPage = lazy(() => import('./pages/BoardPage.tsx'));
 const CasePage = lazy(() => import('./pages/CasePage.tsx'));
 const NewCasePage = lazy(() => import('./pages/NewCasePage.tsx'));
+// The command centre's pages carry ECharts; only they load it.
+const CommandCentrePage = lazy(() => import('./pages/CommandCentrePage.tsx'));
+const HistoryImportPage = lazy(() => import('./pages/HistoryImportPage.tsx'));
+const FigureCasesPage = lazy(() => import('./pages/FigureCasesPage.tsx'));
+const MonthlyReportPage = lazy(() => import('./pages/MonthlyReportPage.tsx'));
+const viewCommandCentre = (a: Abilities) => a.viewCommandCentre;
 
 interface RouteDef {
   path: string;
@@ -64,6 +72,9 @@ const ROUTES: RouteDef[] = [
   { path: '/street', menuKey: '/street', label: 'menuStreet', icon: <SoundOutlined />, allowed: (a) => a.viewStreetCases, component: StreetPage },
   { path: '/department', menuKey: '/department', label: 'menuDepartment', icon: <BellOutlined />, allowed: (a) => a.answerSummonses, component: DepartmentPage },
   { path: '/board', menuKey: '/board', label: 'menuBoard', icon: <DashboardOutlined />, allowed: (a) => a.readCases, component: BoardPage },
+  { path: '/command', menuKey: '/command', label: 'menuCommand', icon: <FundProjectionScreenOutlined />, allowed: viewCommandCentre, component: CommandCentrePage },
+  { path: '/command/cases', allowed: viewCommandCentre, component: FigureCasesPage },
+  { path: '/command/report', allowed: viewCommandCentre, component: MonthlyReportPage },
   // Before /cases/:id, which would otherwise take "new" for an id.
   { path: '/cases/new', menuKey: '/cases/new', label: 'menuNewCase', icon: <FormOutlined />, allowed: (a) => a.createCases, component: NewCasePage },
   { path: '/residents', menuKey: '/residents', label: 'menuResidents', icon: <TeamOutlined />, allowed: (a) => a.viewResidents, component: ResidentsPage },
@@ -71,6 +82,7 @@ const ROUTES: RouteDef[] = [
   { path: '/units', menuKey: '/units', label: 'menuUnits', icon: <BankOutlined />, allowed: (a) => a.viewUnits, component: UnitsPage },
   { path: '/party-organizations', menuKey: '/party-organizations', label: 'menuPartyOrgs', icon: <ApartmentOutlined />, allowed: (a) => a.viewPartyOrganizations, component: PartyOrgsPage },
   { path: '/import', menuKey: '/import', label: 'menuImport', icon: <ImportOutlined />, allowed: (a) => a.importData, component: ImportPage },
+  { path: '/import/history', menuKey: '/import/history', label: 'menuHistoryImport', icon: <HistoryOutlined />, allowed: (a) => a.importCaseHistory, component: HistoryImportPage },
   { path: '/admin/users', menuKey: '/admin/users', label: 'menuUsers', icon: <UsergroupAddOutlined />, allowed: (a) => a.manageUsers || a.assignRoles, component: UsersPage },
   { path: '/admin/audit', menuKey: '/admin/audit', label: 'menuAudit', icon: <AuditOutlined />, allowed: (a) => a.readAudit, component: AuditPage },
   // Not in the side menu. Household access is decided by the server (403 page).
@@ -202,7 +214,9 @@ function MainLayout({ pathname }: { pathname: string }) {
     icon: r.icon,
     label: <span data-testid={`menu-${r.menuKey!.replace(/^\//, '').replace(/\//g, '-')}`}>{t(r.label!)}</span>,
   }));
-  const selectedKey = matched?.route.menuKey ?? (pathname.startsWith('/households') ? '/map' : pathname.startsWith('/cases/') ? '/board' : '');
+  const selectedKey =
+    matched?.route.menuKey ??
+    (pathname.startsWith('/households') ? '/map' : pathname.startsWith('/cases/') ? '/board' : pathname.startsWith('/command/') ? '/command' : '');
 
   const logout = async () => {
     try {

@@ -22,6 +22,10 @@ export interface Abilities {
   handleCases: boolean;
   viewStreetCases: boolean;
   answerSummonses: boolean;
+  /** The command centre (policy `metrics`) and the history import (policy `case_history`). */
+  viewCommandCentre: boolean;
+  configureMetrics: boolean;
+  importCaseHistory: boolean;
 }
 
 export interface MeRole {
@@ -360,6 +364,9 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
 }
 
 export const api = {
+  // command centre (the reads live in components/command/metricsApi.ts, in the lazy chunk)
+  updateMetricSettings: (body: { satisfactionIncludesBasic: boolean; weights: { response: number; resolution: number; satisfaction: number } }) =>
+    request<{ settings: typeof body }>('PUT', '/metrics/settings', { body }),
   // auth
   login: (body: { username: string; password: string; totpCode?: string }) =>
     request<{ user: Me }>('POST', '/auth/login', { body, noAuthRedirect: true }),

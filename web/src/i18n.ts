@@ -287,6 +287,8 @@ const zh = {
   inboxStatus_merged: '已合并',
   // dispatcher board and case page
   menuBoard: '受理台',
+  menuCommand: '指挥中心',
+  menuHistoryImport: '历史工单导入',
   boardTitle: '受理台',
   boardLive: '实时',
   boardConnecting: '连接中',
@@ -395,6 +397,7 @@ const zh = {
   caseAction_reopen: '重办',
   caseAction_close: '办结',
   caseAction_reclassify: '调整分色',
+  caseAction_imported: '历史导入',
   // hotline / visit entry (登记诉求)
   menuNewCase: '登记诉求',
   newCaseTitle: '登记诉求（热线 / 走访）',
@@ -717,6 +720,8 @@ const en: Record<MsgKey, string> = {
   inboxStatus_merged: 'Merged',
   // dispatcher board and case page
   menuBoard: 'Dispatch board',
+  menuCommand: 'Command centre',
+  menuHistoryImport: 'Case history import',
   boardTitle: 'Dispatch board',
   boardLive: 'Live',
   boardConnecting: 'Connecting',
@@ -825,6 +830,7 @@ const en: Record<MsgKey, string> = {
   caseAction_reopen: 'Reopen',
   caseAction_close: 'Close',
   caseAction_reclassify: 'Change colour',
+  caseAction_imported: 'Imported from history',
   menuNewCase: 'New case',
   newCaseTitle: 'Enter a case (hotline / visit)',
   newCaseChannel: 'Channel',
@@ -908,6 +914,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       department_staff: '部门工作人员',
       district_admin: '区级管理员',
       city_admin: '市级管理员',
+      organization_officer: '组织部干部',
       system_admin: '系统管理员',
       security_admin: '安全管理员',
       audit_admin: '审计管理员',
@@ -929,6 +936,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       residents: '居民',
       party_members: '党员',
       staff: '工作人员',
+      case_history: '历史工单',
     },
     relation: {
       self: '本人/户主',
@@ -982,6 +990,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       department_staff: 'Department staff',
       district_admin: 'District admin',
       city_admin: 'City admin',
+      organization_officer: 'Organisation department',
       system_admin: 'System admin',
       security_admin: 'Security admin',
       audit_admin: 'Audit admin',
@@ -1003,6 +1012,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       residents: 'Residents',
       party_members: 'Party members',
       staff: 'Staff',
+      case_history: 'Case history',
     },
     relation: {
       self: 'Self / head',

@@ -38,6 +38,8 @@ export const roles = [
   'department_staff',
   'district_admin',
   'city_admin',
+  /** The organisation department (组织部): reads the command centre for the whole city. */
+  'organization_officer',
   'system_admin',
   'security_admin',
   'audit_admin',

@@ -70,6 +70,8 @@ export const cases = pgTable(
     mergedIntoCaseId: ref('merged_into_case_id'),
     dispatchedAt: at('dispatched_at'),
     contactedAt: at('contacted_at'),
+    /** When the first round's contact clock was due: the response rate compares contacted_at with it. */
+    contactDueAt: at('contact_due_at'),
     repliedAt: at('replied_at'),
     ratedAt: at('rated_at'),
     closedAt: at('closed_at'),

@@ -4,3 +4,4 @@ export * from './people.ts';
 export * from './access.ts';
 export * from './cases.ts';
 export * from './delivery.ts';
+export * from './metrics.ts';

@@ -20,4 +20,7 @@ export const abilitiesOf = (actor: Actor) => ({
   handleCases: mayEver(actor, 'case', 'handle'),
   viewStreetCases: mayEver(actor, 'case', 'supervise'),
   answerSummonses: mayEver(actor, 'case', 'answer_summons'),
+  viewCommandCentre: mayEver(actor, 'metrics', 'read'),
+  configureMetrics: mayEver(actor, 'metrics', 'configure'),
+  importCaseHistory: mayEver(actor, 'case_history', 'import'),
 });

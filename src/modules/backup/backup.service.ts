@@ -392,6 +392,8 @@ export async function restoreBackup(database: Database, file: string): Promise<B
   if (!fs.existsSync(file)) throw new Error(`backup file ${file} does not exist`);
   return database.db.transaction(async (tx) => {
     await setTextSettings(database, tx);
+    // The metric rollups and deltas are restored as they were; the triggers must not count the cases again.
+    await tx.execute(sql`SELECT set_config('civicgrid.skip_case_metrics', 'on', true)`);
     const targetTables = new Map<string, TargetTable>();
     for (const table of await listTables(database, tx)) {
       const columns = await listColumns(database, tx, table);

@@ -65,6 +65,10 @@ async function populate(database: Database): Promise<{ cityId: number }> {
       (${cityId}, 'units', NULL, 'queued', 0, 0, '"just a string"', NULL, now())`);
   await database.rows(sql`
     INSERT INTO party_organizations (city_id, kind, name, code, region_node_id) VALUES (${cityId}, 'community_party_org', '第一党支部', 'P-1', ${rootId})`);
+  // A case: its metric deltas (written by the triggers) are restored as they are, not counted again.
+  await database.rows(sql`
+    INSERT INTO cases (city_id, number, tracking_token, channel, status, triage_color, title, description, region_path, created_at, dispatched_at)
+    VALUES (${cityId}, 'C-1', 'token-backup', 'hotline', 'dispatched', 'yellow', '路灯不亮', '描述', ${`/${rootId}/`}, '2026-01-31T16:00:00Z', '2026-01-31T16:05:00Z')`);
   await database.db.transaction((tx) =>
     appendAudit(database, tx, {
       cityId,

@@ -148,9 +148,9 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
       merged_into_case_id = ${input.command.action === 'merge' ? input.command.intoCaseId : sql`merged_into_case_id`},
       closed_by_party_organization_id = ${input.command.action === 'close' && input.command.partyOrganizationId ? input.command.partyOrganizationId : sql`closed_by_party_organization_id`},
       triage_color = ${input.command.action === 'reclassify' ? input.command.color : sql`triage_color`},
-      dispatched_at = ${action === 'dispatch' ? sql`now()` : sql`dispatched_at`},
-      contacted_at = ${action === 'record_contact' ? sql`now()` : sql`contacted_at`},
-      replied_at = ${action === 'reply' ? sql`now()` : sql`replied_at`},
+      dispatched_at = ${action === 'dispatch' ? sql`COALESCE(dispatched_at, now())` : sql`dispatched_at`},
+      contacted_at = ${action === 'record_contact' ? sql`COALESCE(contacted_at, now())` : sql`contacted_at`},
+      replied_at = ${action === 'reply' ? sql`COALESCE(replied_at, now())` : sql`replied_at`},
       rated_at = ${action === 'rate' ? sql`now()` : sql`rated_at`},
       closed_at = ${next.status === 'closed' || next.status === 'declined' || next.status === 'merged' ? sql`now()` : sql`closed_at`},
       updated_at = now()

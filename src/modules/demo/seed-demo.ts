@@ -833,6 +833,7 @@ export async function seedDemoCity(context: AppContext, options: SeedOptions): P
       { username: 'street', role: 'street_officer', regionNodeId: homeStreet.id, unitId: null, scopeName: homeStreet.fullName, admin: false, demo: true, displayName: person() },
       { username: 'water', role: 'department_staff', regionNodeId: null, unitId: departmentIds.get('水务局')!, scopeName: '遵义市水务局', admin: false, demo: true, displayName: person() },
       { username: 'district', role: 'district_admin', regionNodeId: homeDistrict.id, unitId: null, scopeName: homeDistrict.fullName, admin: true, demo: true, displayName: person(), note: 'TOTP' },
+      { username: 'orgdept', role: 'organization_officer', regionNodeId: city.id, unitId: null, scopeName: CITY_NAME, admin: false, demo: true, displayName: person(), note: 'command centre' },
       { username: 'cityadmin', role: 'city_admin', regionNodeId: city.id, unitId: null, scopeName: CITY_NAME, admin: true, demo: true, displayName: person(), note: 'TOTP' },
       { username: 'sysadmin', role: 'system_admin', regionNodeId: city.id, unitId: null, scopeName: CITY_NAME, admin: true, demo: true, displayName: person(), note: 'TOTP' },
       { username: 'secadmin', role: 'security_admin', regionNodeId: city.id, unitId: null, scopeName: CITY_NAME, admin: true, demo: true, displayName: person(), note: 'TOTP' },

@@ -2,6 +2,7 @@ import { isValidIdNumber, isValidMobilePhone } from '../../shared/personal-data.
 import { residentTags, roles, type Role } from '../../db/schema/index.ts';
 import { separatedAdministratorRoles } from '../policy/policies.ts';
 import type { FileFormat } from './read-table.ts';
+import * as history from './case-history-fields.ts';
 
 /** A parsed cell: its value, or the reason it was refused (plain Chinese + English). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -172,18 +173,22 @@ export interface FieldSpec {
   label: string;
   required: boolean;
   validate: Validator;
+  /** Other column headers that mean this field (matched when the mapping leaves it out; the console guesses with them). */
+  aliases?: string[];
 }
 
-export type ImportKind = 'regions' | 'buildings' | 'households' | 'residents' | 'party_members' | 'staff';
+export type ImportKind = 'regions' | 'buildings' | 'households' | 'residents' | 'party_members' | 'staff' | 'case_history';
 
 export interface ImportKindSpec {
   kind: ImportKind;
   label: string;
   formats: FileFormat[];
   fields: FieldSpec[];
+  /** The policy that allows this kind (default: import / create). */
+  ability?: { resource: 'import'; action: 'create' } | { resource: 'case_history'; action: 'import' };
 }
 
-const field = (name: string, label: string, required: boolean, validate: Validator): FieldSpec => ({ name, label, required, validate });
+const field = (name: string, label: string, required: boolean, validate: Validator, aliases?: string[]): FieldSpec => ({ name, label, required, validate, ...(aliases ? { aliases } : {}) });
 
 /** Every import kind with its target fields: what the upload dialog shows and the validator applies. */
 export const importKinds: ImportKindSpec[] = [
@@ -271,10 +276,48 @@ export const importKinds: ImportKindSpec[] = [
       field('password', '初始密码 / Initial password', false, text(200)),
     ],
   },
+  {
+    kind: 'case_history',
+    label: '历史工单 / Past cases (another hotline system)',
+    formats: ['csv', 'xlsx'],
+    ability: { resource: 'case_history', action: 'import' },
+    fields: [
+      field('created', '受理时间 / Received at', true, history.moment, ['来电时间', '登记时间', '创建时间', '诉求时间', '接件时间', '发起时间', '受理日期']),
+      field('number', '原工单编号 / Original number', false, text(60), ['工单编号', '工单号', '编号', '案件编号', '诉求编号', '流水号']),
+      field('title', '标题 / Title', false, text(200), ['工单标题', '诉求标题', '主题', '事项名称']),
+      field('description', '诉求内容 / Description', false, text(4000), ['内容', '工单内容', '问题描述', '诉求描述', '来电内容', '反映内容', '事项描述']),
+      field('category', '诉求类别 / Category', false, text(100), ['类别', '分类', '工单类别', '事项类别', '问题类型', '诉求类型', '问题分类']),
+      field('department', '承办单位 / Handling unit', false, text(300), ['承办部门', '主办单位', '处理部门', '办理单位', '责任单位', '处置部门']),
+      field('address', '地址 / Address', false, text(300), ['诉求地址', '事发地址', '发生地址', '问题地址', '详细地址', '所在地']),
+      field('lng', '经度 / Longitude', false, longitude, ['lon', 'x']),
+      field('lat', '纬度 / Latitude', false, latitude, ['y']),
+      field('crs', '坐标系 / Coordinate system', false, coordinateSystem),
+      field('status', '状态 / Status', false, text(50), ['办理状态', '工单状态', '处理状态', '案件状态']),
+      field('dispatched', '派单时间 / Dispatched at', false, history.moment, ['派发时间', '转办时间', '交办时间', '分派时间']),
+      field('contactDue', '联系时限 / Contact due', false, history.moment, ['首次联系时限', '响应时限']),
+      field('contacted', '联系时间 / Contacted at', false, history.moment, ['首次联系时间', '响应时间', '签收时间']),
+      field('due', '办理时限 / Due', false, history.moment, ['办结时限', '截止时间', '处理时限', '承诺办结时间']),
+      field('replied', '答复时间 / Replied at', false, history.moment, ['回复时间', '反馈时间', '答复日期']),
+      field('closed', '办结时间 / Closed at', false, history.moment, ['结案时间', '完成时间', '关闭时间', '办结日期', '归档时间']),
+      field('satisfaction', '满意度 / Satisfaction', false, history.satisfaction, ['回访满意度', '评价', '满意程度', '满意情况', '评价结果']),
+      field('resolved', '是否解决 / Resolved', false, history.resolved, ['解决情况', '是否已解决', '解决与否']),
+      field('channel', '渠道 / Channel', false, history.channel, ['来源', '来源渠道', '受理渠道', '诉求渠道']),
+      field('color', '分级 / Colour', false, history.color, ['紧急程度', '等级']),
+    ],
+  },
 ];
 
 export const kindSpec = (kind: string): ImportKindSpec | undefined => importKinds.find((spec) => spec.kind === kind);
 
-/** What `GET /imports/kinds` shows: no validators. */
-export const describeKinds = () =>
-  importKinds.map((spec) => ({ kind: spec.kind, label: spec.label, formats: spec.formats, fields: spec.fields.map(({ name, label, required }) => ({ name, label, required })) }));
+export const abilityOf = (spec: ImportKindSpec) => spec.ability ?? ({ resource: 'import', action: 'create' } as const);
+
+/** What `GET /imports/kinds` shows (the kinds `allowed` keeps): no validators. */
+export const describeKinds = (allowed: (spec: ImportKindSpec) => boolean = () => true) =>
+  importKinds
+    .filter(allowed)
+    .map((spec) => ({
+      kind: spec.kind,
+      label: spec.label,
+      formats: spec.formats,
+      fields: spec.fields.map(({ name, label, required, aliases }) => ({ name, label, required, ...(aliases ? { aliases } : {}) })),
+    }));

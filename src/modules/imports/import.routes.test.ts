@@ -56,7 +56,7 @@ describe('import routes', () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/imports/kinds', headers: { cookie } });
     expect(response.statusCode).toBe(200);
     const kinds = response.json() as Array<{ kind: string; formats: string[]; fields: Array<{ name: string; required: boolean }> }>;
-    expect(kinds.map((k) => k.kind)).toEqual(['regions', 'buildings', 'households', 'residents', 'party_members', 'staff']);
+    expect(kinds.map((k) => k.kind)).toEqual(['regions', 'buildings', 'households', 'residents', 'party_members', 'staff', 'case_history']);
     expect(kinds.find((k) => k.kind === 'residents')!.fields.find((f) => f.name === 'name')).toMatchObject({ required: true });
   });
 

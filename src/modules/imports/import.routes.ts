@@ -5,9 +5,8 @@ import type { App } from '../../http/types.ts';
 import { authenticate } from '../../http/request-context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { PaginationQuery, pageOf } from '../../shared/pagination.ts';
-import { requireAbility } from '../policy/authorize.ts';
 import { describeKinds, kindSpec } from './import-kinds.ts';
-import { getImport, listImports, previewTable, startImport } from './import.service.ts';
+import { getImport, listImports, mayImportSomewhere, previewTable, requireSomeImport, startImport } from './import.service.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 9007199254740991 }) }, { additionalProperties: false });
 const ListQuery = Type.Object({ ...PaginationQuery.properties }, { additionalProperties: false });
@@ -69,6 +68,19 @@ function parseMapping(raw: string | undefined): Record<string, string> | null {
   return parsed as Record<string, string>;
 }
 
+function parseOptions(raw: string | undefined): Record<string, unknown> | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalid('options 不是有效的 JSON / options is not valid JSON');
+  }
+  if (parsed === null) return null;
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('options 应为对象 / options must be an object');
+  return parsed as Record<string, unknown>;
+}
+
 function parseRegionId(raw: string | undefined): number | null {
   if (raw === undefined || raw.trim() === '') return null;
   const value = Number(raw);
@@ -81,28 +93,29 @@ export function importRoutes(app: App, context: AppContext) {
 
   app.get('/api/v1/imports/kinds', { schema: { tags } }, async (request) => {
     const actor = await authenticate(context, request);
-    requireAbility(actor, 'import', 'create');
-    return describeKinds();
+    requireSomeImport(actor);
+    return describeKinds((spec) => mayImportSomewhere(actor, spec));
   });
 
   app.post('/api/v1/imports/preview', { schema: { tags, consumes: ['multipart/form-data'] } }, async (request) => {
     const actor = await authenticate(context, request);
-    requireAbility(actor, 'import', 'create');
+    requireSomeImport(actor);
     const { fileName, buffer } = requireFile(await readUpload(request));
     return previewTable(buffer, fileName);
   });
 
   app.post('/api/v1/imports', { schema: { tags, consumes: ['multipart/form-data'] } }, async (request, reply) => {
     const actor = await authenticate(context, request);
-    requireAbility(actor, 'import', 'create');
+    requireSomeImport(actor);
     const upload = await readUpload(request);
     const kind = upload.fields.kind?.trim();
     if (!kind) throw invalid('缺少导入类型 kind / The field "kind" is missing');
     if (!kindSpec(kind)) throw invalid(`未知的导入类型“${kind}” / Unknown import kind "${kind}"`, { kind });
     const mapping = parseMapping(upload.fields.mapping);
     const regionId = parseRegionId(upload.fields.regionId);
+    const options = parseOptions(upload.fields.options);
     const { fileName, buffer } = requireFile(upload);
-    const { id } = await startImport(context, actor, { kind, fileName, buffer, mapping, regionId });
+    const { id } = await startImport(context, actor, { kind, fileName, buffer, mapping, regionId, options });
     return reply.status(202).send({ id });
   });
 

@@ -24,11 +24,13 @@ import { checkPasswordPolicy } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { toWgs84 } from '../geography/coordinates.ts';
 import type { Actor } from '../policy/actor.ts';
-import { can, requireAbility } from '../policy/authorize.ts';
+import { can, mayEver } from '../policy/authorize.ts';
 import { roleScopeLevel } from '../policy/policies.ts';
 import { childPath } from '../regions/region-path.ts';
 import { normaliseAreaGeometry, type AreaGeometry } from './import-geometry.ts';
-import { kindSpec, type CoordinateSystem, type ImportKind, type ImportKindSpec, type ImportableLevel } from './import-kinds.ts';
+import { abilityOf, kindSpec, type CoordinateSystem, type ImportKind, type ImportKindSpec, type ImportableLevel } from './import-kinds.ts';
+import { caseHistoryOptions, prepareCaseHistory } from './import-case-history.ts';
+import type { ScopedRecord } from '../policy/actor.ts';
 import { detectFormat, readGeoJson, readTable, type Table } from './read-table.ts';
 
 /** One refused row: its 1-based line in the file (for GeoJSON: the 1-based feature number; 0: the whole file). */
@@ -46,6 +48,24 @@ export interface StartImportInput {
   mapping?: Record<string, string> | null;
   /** Restricts the import to this node's subtree (and, for regions, is the default parent of top-level features). */
   regionId?: number | null;
+  /** Kind-specific settings (case_history: statusMap, numberPrefix); refused for kinds that have none. */
+  options?: Record<string, unknown> | null;
+}
+
+/** May the actor import this kind for this record (its policy: import/create, or case_history/import)? */
+export function mayImport(actor: Actor, spec: ImportKindSpec, record: ScopedRecord): boolean {
+  const ability = abilityOf(spec);
+  return ability.resource === 'case_history' ? can(actor, 'case_history', 'import', record) : can(actor, 'import', 'create', record);
+}
+
+export function mayImportSomewhere(actor: Actor, spec: ImportKindSpec): boolean {
+  const ability = abilityOf(spec);
+  return ability.resource === 'case_history' ? mayEver(actor, 'case_history', 'import') : mayEver(actor, 'import', 'create');
+}
+
+/** The import pages and jobs: for whoever may import some kind. */
+export function requireSomeImport(actor: Actor) {
+  if (!mayEver(actor, 'import', 'create') && !mayEver(actor, 'case_history', 'import')) throw new AppError('forbidden', 'Your roles do not allow imports');
 }
 
 export type ImportStatus = 'queued' | 'validating' | 'importing' | 'succeeded' | 'failed';
@@ -104,7 +124,7 @@ export async function previewTable(buffer: Buffer, fileName: string): Promise<{ 
 export async function startImport(context: AppContext, actor: Actor, input: StartImportInput): Promise<{ id: number }> {
   const spec = kindSpec(input.kind);
   if (!spec) throw fail(`未知的导入类型“${input.kind}” / Unknown import kind "${input.kind}"`, { kind: input.kind });
-  requireAbility(actor, 'import', 'create');
+  if (!mayImportSomewhere(actor, spec)) throw new AppError('forbidden', `Your roles do not allow importing ${spec.kind.replace('_', ' ')}`);
   const format = detectFormat(input.buffer, input.fileName);
   if (!spec.formats.includes(format)) {
     throw fail(`${spec.kind} 导入需要 ${spec.formats.join('/')} 文件 / A ${spec.kind} import needs a ${spec.formats.join(' or ')} file`, { formats: spec.formats, fileName: input.fileName });
@@ -117,6 +137,9 @@ export async function startImport(context: AppContext, actor: Actor, input: Star
     }
     if (typeof source !== 'string') throw fail(`字段“${target}”的源列应为文本 / The source column of "${target}" must be a string`);
   }
+  let options: Record<string, unknown> | null = null;
+  if (spec.kind === 'case_history') options = { ...caseHistoryOptions(input.options) };
+  else if (input.options && Object.keys(input.options).length > 0) throw fail(`${spec.kind} 导入没有选项 / A ${spec.kind} import takes no options`, { options: input.options });
   let scopePath: string | null = null;
   let scopeNodeId: number | null = null;
   if (input.regionId !== undefined && input.regionId !== null) {
@@ -124,7 +147,7 @@ export async function startImport(context: AppContext, actor: Actor, input: Star
       sql`SELECT id, path, city_id FROM region_nodes WHERE id = ${input.regionId}`,
     );
     if (!node || Number(node.city_id) !== actor.cityId) throw new AppError('not_found', 'Region not found', { regionId: input.regionId });
-    if (!can(actor, 'import', 'create', { cityId: actor.cityId, regionPath: node.path })) {
+    if (!mayImport(actor, spec, { cityId: actor.cityId, regionPath: node.path })) {
       throw new AppError('forbidden', '无权向该区域导入 / You may not import into this region', { regionId: input.regionId });
     }
     scopePath = node.path;
@@ -135,7 +158,7 @@ export async function startImport(context: AppContext, actor: Actor, input: Star
     .values({ cityId: actor.cityId, kind: spec.kind, fileName: input.fileName.slice(0, 255), status: 'queued', createdBy: actor.userId })
     .returning({ id: importJobs.id });
   const id = Number(job.id);
-  const run = runJob(context, actor, id, spec, { ...input, mapping }, { scopePath, scopeNodeId }).finally(() => running.delete(id));
+  const run = runJob(context, actor, id, spec, { ...input, mapping, options }, { scopePath, scopeNodeId }).finally(() => running.delete(id));
   running.set(id, run);
   return { id };
 }
@@ -146,14 +169,14 @@ export async function waitForImport(id: number): Promise<void> {
 }
 
 export async function getImport(context: AppContext, actor: Actor, id: number): Promise<ImportJobView> {
-  requireAbility(actor, 'import', 'create');
+  requireSomeImport(actor);
   const [row] = await context.database.db.select().from(importJobs).where(and(eq(importJobs.id, id), eq(importJobs.cityId, actor.cityId)));
   if (!row) throw new AppError('not_found', 'Import job not found', { id });
   return present(row);
 }
 
 export async function listImports(context: AppContext, actor: Actor, page = 1, pageSize = 20): Promise<{ items: ImportJobView[]; page: number; pageSize: number; total: number }> {
-  requireAbility(actor, 'import', 'create');
+  requireSomeImport(actor);
   const where = eq(importJobs.cityId, actor.cityId);
   // The list leaves out the (possibly long) error lists: the detail shows them.
   const items = await context.database.db
@@ -198,7 +221,7 @@ interface Prepared {
   write: (tx: Tx, progress: (done: number) => void) => Promise<Record<string, unknown>>;
 }
 
-interface JobContext {
+export interface JobContext {
   context: AppContext;
   actor: Actor;
   jobId: number;
@@ -224,7 +247,7 @@ async function runJob(context: AppContext, actor: Actor, jobId: number, spec: Im
       await setJob(total === undefined ? { processed } : { processed, total });
     },
     inScope: (path) =>
-      typeof path === 'string' && can(actor, 'import', 'create', { cityId: actor.cityId, regionPath: path }) && (scope.scopePath === null || path.startsWith(scope.scopePath)),
+      typeof path === 'string' && mayImport(actor, spec, { cityId: actor.cityId, regionPath: path }) && (scope.scopePath === null || path.startsWith(scope.scopePath)),
   };
   const started = Date.now();
   let total = 0;
@@ -281,7 +304,7 @@ async function runJob(context: AppContext, actor: Actor, jobId: number, spec: Im
 // Tabular kinds: read, map columns, parse every cell, then check references kind by kind
 // ---------------------------------------------------------------------------------------------
 
-interface ParsedRow {
+export interface ParsedRow {
   line: number;
   values: Record<string, unknown>;
   /** True when some cell was refused (its reference checks are still done where possible). */
@@ -303,7 +326,7 @@ function resolveColumns(spec: ImportKindSpec, headers: string[], mapping: Record
       else columns.set(field.name, fallback);
       continue;
     }
-    const candidates = [field.name, ...field.label.split('/').map((part) => part.trim())].map(normaliseHeader);
+    const candidates = [field.name, ...field.label.split('/').map((part) => part.trim()), ...(field.aliases ?? [])].map(normaliseHeader);
     const index = candidates.map((candidate) => byName.get(candidate)).find((i) => i !== undefined);
     if (index !== undefined) columns.set(field.name, index);
     else if (field.required) {
@@ -350,14 +373,21 @@ async function prepareTable(job: JobContext, spec: ImportKindSpec, input: StartI
   table.rows.length = 0;
   const check = new RowChecker(job, columnName);
   const kind = spec.kind as Exclude<ImportKind, 'regions'>;
-  const prepare = { buildings: prepareBuildings, households: prepareHouseholds, residents: prepareResidents, party_members: preparePartyMembers, staff: prepareStaff }[kind];
+  const prepare = {
+    buildings: prepareBuildings,
+    households: prepareHouseholds,
+    residents: prepareResidents,
+    party_members: preparePartyMembers,
+    staff: prepareStaff,
+    case_history: (job: JobContext, rows: ParsedRow[], checker: RowChecker) => prepareCaseHistory(job, rows, checker, input),
+  }[kind];
   const write = await prepare(job, parsedRows, check);
   await job.progress(total);
   return { total, errors: job.errors, write };
 }
 
 /** Reference checks with progress and error helpers shared by the kinds. */
-class RowChecker {
+export class RowChecker {
   constructor(
     private readonly job: JobContext,
     readonly column: (field: string) => string,
@@ -390,14 +420,14 @@ class RowChecker {
   }
 }
 
-const distinct = (rows: ParsedRow[], field: string, map: (value: unknown) => string = String) => {
+export const distinct = (rows: ParsedRow[], field: string, map: (value: unknown) => string = String) => {
   const set = new Set<string>();
   for (const row of rows) if (row.values[field] !== undefined) set.add(map(row.values[field]));
   return [...set];
 };
 
 /** Runs a lookup `WHERE … IN (chunk)` over many values. */
-async function lookup<T>(job: JobContext, values: string[], query: (chunk: string[]) => ReturnType<typeof sql>): Promise<T[]> {
+export async function lookup<T>(job: JobContext, values: string[], query: (chunk: string[]) => ReturnType<typeof sql>): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
     const chunk = values.slice(i, i + LOOKUP_CHUNK);

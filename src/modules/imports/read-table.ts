@@ -85,12 +85,16 @@ function readCsv(buffer: Buffer, maxRows: number): Table {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** A cell as text: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
+/** A cell as text: dates as YYYY-MM-DD (with HH:mm:ss when the cell has a time of day), formulas by their result, rich text joined. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return '';
-    return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+    // Excel keeps wall-clock times as fractions of a day: round away the float noise to the second.
+    const at = new Date(Math.round(value.getTime() / 1000) * 1000);
+    const day = `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`;
+    const seconds = at.getUTCHours() * 3600 + at.getUTCMinutes() * 60 + at.getUTCSeconds();
+    return seconds === 0 ? day : `${day} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`;
   }
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
   if (typeof value === 'string' || typeof value === 'boolean') return String(value);

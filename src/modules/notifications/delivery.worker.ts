@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { NotificationAdapter, OutboxMessage } from './delivery-adapters.ts';
+import { startBackgroundLoop } from '../../shared/background-loop.ts';
 
 /** Give up (status `dead`) after this many failed attempts; the delay doubles from 2 s up to an hour. */
 export const MAX_ATTEMPTS = 10;
@@ -66,18 +67,5 @@ export async function deliverDueNotifications(context: AppContext, adapters: Not
 
 /** The in-process delivery loop (like the SLA sweeper): an idle pass costs one indexed query. */
 export function startDeliveryWorker(context: AppContext, adapters: NotificationAdapter[], intervalMs = 500, onError: (error: unknown) => void = () => undefined) {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await deliverDueNotifications(context, adapters);
-    } catch (error) {
-      onError(error);
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startBackgroundLoop(() => deliverDueNotifications(context, adapters), intervalMs, onError);
 }

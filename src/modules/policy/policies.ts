@@ -23,7 +23,8 @@ const regionAdmins = ['district_admin', 'city_admin'] as const;
 
 export const policies = {
   region: {
-    read: { within: fieldRoles },
+    /** The organisation department sees the city's tree and grids (the command centre's map), not its people. */
+    read: { within: [...fieldRoles, 'organization_officer'] },
     update: { within: regionAdmins },
   },
   household: {
@@ -50,7 +51,8 @@ export const policies = {
   },
   /** Resident requests: everyone in the area sees them; summoned departments see theirs. */
   case: {
-    read: { within: fieldRoles, ownUnit: ['department_staff'], assigned: ['grid_worker', 'grid_head'] },
+    /** The organisation department reads cases too: the command centre's figures open onto them. */
+    read: { within: [...fieldRoles, 'organization_officer'], ownUnit: ['department_staff'], assigned: ['grid_worker', 'grid_head'] },
     create: { within: ['grid_worker', 'grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'] },
     /** Accept, split, merge, decline, close and reopen: the community dispatcher (接线员) and above. */
     dispatch: { within: ['dispatcher', 'street_officer', 'district_admin', 'city_admin'] },
@@ -63,6 +65,19 @@ export const policies = {
   },
   import: {
     create: { within: regionAdmins },
+  },
+  /**
+   * The command centre (指挥平台): figures of region nodes in the role's area, or of one's own department,
+   * and the cases behind them. Grid workers see their grid's figures on the phone, not here.
+   */
+  metrics: {
+    read: { within: ['grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin', 'organization_officer'], ownUnit: ['department_staff'] },
+    /** Rate definitions and composite weights per city. */
+    configure: { within: ['city_admin'] },
+  },
+  /** Past cases from another hotline system (历史工单导入). */
+  case_history: {
+    import: { within: regionAdmins },
   },
   user: {
     read: { cityWide: ['system_admin', 'security_admin'] },
@@ -99,6 +114,7 @@ export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 's
   department_staff: 'department',
   district_admin: 'district',
   city_admin: 'city',
+  organization_officer: 'city',
   system_admin: 'city',
   security_admin: 'city',
   audit_admin: 'city',

@@ -65,7 +65,11 @@ export async function moveClocks(database: Database, tx: Tx, caseId: number, act
   switch (action) {
     case 'dispatch':
       await stop(tx, caseId, ['dispatch']);
-      await startClock(tx, await clock(), 'contact', now);
+      {
+        const contactDue = await startClock(tx, await clock(), 'contact', now);
+        // The response rate judges the first round's contact against this (docs/metrics.md).
+        await tx.execute(sql`UPDATE cases SET contact_due_at = ${contactDue.toISOString()} WHERE id = ${caseId} AND contact_due_at IS NULL`);
+      }
       await startClock(tx, await clock(), 'resolve', now);
       return;
     case 'record_contact':

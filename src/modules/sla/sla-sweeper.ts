@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.ts';
 import { applyCaseAction } from '../cases/case-action.command.ts';
 import { announceCaseEvents } from '../realtime/case-event-announcer.ts';
 import type { CaseEventNotice } from '../realtime/case-event-bus.ts';
+import { startBackgroundLoop } from '../../shared/background-loop.ts';
 
 export interface SweepResult {
   fired: number;
@@ -57,18 +58,5 @@ async function tryAction(context: AppContext, tx: Parameters<typeof applyCaseAct
 
 /** The in-process loop: a sweep that finds nothing costs one indexed query. */
 export function startSlaSweeper(context: AppContext, intervalMs = 250, onError: (error: unknown) => void = () => undefined) {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await sweepDueTimers(context);
-    } catch (error) {
-      onError(error);
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startBackgroundLoop(() => sweepDueTimers(context), intervalMs, onError);
 }

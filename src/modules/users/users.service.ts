@@ -24,6 +24,7 @@ export const roleLabels: Record<Role, string> = {
   department_staff: '部门工作人员',
   district_admin: '区级管理员',
   city_admin: '市级管理员',
+  organization_officer: '组织部干部',
   system_admin: '系统管理员',
   security_admin: '安全管理员',
   audit_admin: '审计管理员',

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useOptionalTiles } from './useOptionalTiles.ts';
+import { useLeafletMap } from './useOptionalTiles.ts';
 import { api, type CaseMapResult } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { navigate } from '../router.tsx';
@@ -13,26 +13,11 @@ const COLORS: Record<string, string> = { red: '#cf1322', orange: '#fa8c16', yell
 export function CaseMap({ data, flashIds, height = 420 }: { data: CaseMapResult | null; flashIds?: ReadonlySet<number>; height?: number }) {
   const { t } = useI18n();
   const mapDiv = useRef<HTMLDivElement | null>(null);
-  const mapRef = useRef<L.Map | null>(null);
   const layerRef = useRef<L.LayerGroup | null>(null);
   const fitted = useRef(false);
-
-  useEffect(() => {
-    if (!mapDiv.current) return;
-    const map = L.map(mapDiv.current, { center: [35, 105], zoom: 4 });
-    map.attributionControl.setPrefix('Leaflet');
-    mapRef.current = map;
+  const { mapRef } = useLeafletMap(mapDiv, { center: [35, 105], zoom: 4 }, (map) => {
     layerRef.current = L.layerGroup().addTo(map);
-    const ro = new ResizeObserver(() => map.invalidateSize());
-    ro.observe(mapDiv.current);
-    return () => {
-      ro.disconnect();
-      map.remove();
-      mapRef.current = null;
-    };
-  }, []);
-
-  useOptionalTiles(mapRef);
+  });
 
   useEffect(() => {
     const map = mapRef.current;

@@ -4,6 +4,7 @@ import { InboxOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, asArray, isForbidden, type Id, type ImportError, type ImportJob, type ImportKind, type ImportStatus } from '../api.ts';
 import { Forbidden, formatTime, RegionTreeSelect, toastError, toastSuccess, useAsync } from '../common.tsx';
 import { useI18n } from '../i18n.ts';
+import { ImportErrorTable, SampleRowsCard, useImportJob } from '../components/ImportParts.tsx';
 
 type FileFormat = 'csv' | 'xlsx' | 'geojson';
 
@@ -99,7 +100,6 @@ export default function ImportPage() {
   const [regionId, setRegionId] = useState<string | undefined>();
   const [submitting, setSubmitting] = useState(false);
   const [jobId, setJobId] = useState<Id | null>(null);
-  const [job, setJob] = useState<ImportJob | null>(null);
   const [histPage, setHistPage] = useState(1);
   const history = useAsync(() => api.imports({ page: histPage, pageSize: 10 }), [histPage]);
 
@@ -136,33 +136,7 @@ export default function ImportPage() {
   }, [file, kind, format, tabular]);
 
   // poll job
-  useEffect(() => {
-    if (jobId == null) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const j = await api.importJob(jobId);
-        if (stopped) return;
-        setJob(j);
-        if (j.status === 'succeeded' || j.status === 'failed') {
-          history.reload();
-          return;
-        }
-      } catch (err) {
-        if (stopped) return;
-        toastError(err);
-        return;
-      }
-      timer = setTimeout(tick, 500);
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [jobId]);
+  const job = useImportJob(jobId, () => history.reload());
 
   const missingRequired = useMemo(
     () => (kind && tabular ? kind.fields.filter((f) => f.required && !mapping[f.name]) : []),
@@ -185,7 +159,6 @@ export default function ImportPage() {
       if (regionId) fd.append('regionId', regionId);
       fd.append('file', file, file.name); // file last so fields are parsed first
       const res = await api.importStart(fd);
-      setJob(null);
       setJobId(res.id);
     } catch (err) {
       toastError(err);
@@ -233,7 +206,6 @@ export default function ImportPage() {
                     beforeUpload={(f) => {
                       setFile(f);
                       setJobId(null);
-                      setJob(null);
                       return false;
                     }}
                     onRemove={() => {
@@ -331,18 +303,7 @@ export default function ImportPage() {
               </Button>
             </Form>
           </Card>
-          {sampleRows.length > 0 && headers.length > 0 && (
-            <Card title={t('importSample')} size="small" style={{ marginBottom: 16 }}>
-              <Table
-                size="small"
-                pagination={false}
-                scroll={{ x: 'max-content' }}
-                rowKey={(_, i) => String(i)}
-                dataSource={sampleRows.map((r) => Object.fromEntries(headers.map((h, i) => [h, r[i] ?? ''])))}
-                columns={headers.map((h) => ({ title: h, dataIndex: h, key: h }))}
-              />
-            </Card>
-          )}
+          <SampleRowsCard title={t('importSample')} headers={headers} rows={sampleRows} />
         </Col>
         <Col xs={24} xl={10}>
           {jobId != null && (
@@ -416,20 +377,7 @@ function JobView({ job, statusTag }: { job: ImportJob; statusTag: (s: ImportStat
       {job.status === 'failed' && (
         <>
           <Alert type="error" showIcon title={t('importFailedNothing', { n: errors.length })} data-testid="import-failed" />
-          <Table<ImportError>
-            size="small"
-            data-testid="import-errors"
-            rowKey={(r, i) => `${r.line}-${r.column ?? ''}-${i}`}
-            dataSource={errors}
-            onRow={() => ({ 'data-testid': 'import-error-row' }) as React.HTMLAttributes<HTMLElement>}
-            pagination={false}
-            scroll={errors.length > 12 ? { y: 420 } : undefined}
-            columns={[
-              { title: t('importLine'), dataIndex: 'line', width: 70 },
-              { title: t('importColumn'), dataIndex: 'column', width: 120, render: (v?: string | null) => v ?? '—' },
-              { title: t('importReason'), dataIndex: 'reason' },
-            ]}
-          />
+          <ImportErrorTable errors={errors} testId="import-errors" labels={{ line: t('importLine'), column: t('importColumn'), reason: t('importReason') }} />
         </>
       )}
     </Space>

@@ -3,7 +3,7 @@ import { Button, Empty, Spin, Tag, Tree, Typography, type TreeDataNode } from 'a
 import { AimOutlined, ReloadOutlined } from '@ant-design/icons';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useOptionalTiles } from '../components/useOptionalTiles.ts';
+import { useLeafletMap } from '../components/useOptionalTiles.ts';
 import { api, isForbidden, type FeatureCollection, type GridFeatureProps, type Id, type LngLat, type RegionNode } from '../api.ts';
 import { Forbidden, toastError } from '../common.tsx';
 import { GridPanel } from '../components/GridPanel.tsx';
@@ -31,7 +31,6 @@ export default function MapPage() {
   const { t, e } = useI18n();
   const mapDiv = useRef<HTMLDivElement | null>(null);
   const wrapRef = useRef<HTMLDivElement | null>(null);
-  const mapRef = useRef<L.Map | null>(null);
   const gridLayerRef = useRef<L.GeoJSON | null>(null);
   const buildingLayerRef = useRef<L.LayerGroup | null>(null);
   const layerById = useRef(new Map<string, L.Path>());
@@ -48,15 +47,9 @@ export default function MapPage() {
   const [buildingPoints, setBuildingPoints] = useState<{ id: Id; name: string; point: LngLat | null }[]>([]);
   const [selectedKeys, setSelectedKeys] = useState<string[]>([]);
 
-  // ---- map init ----
-  useEffect(() => {
-    if (!mapDiv.current) return;
-    const map = L.map(mapDiv.current, { center: [35, 105], zoom: 4, zoomControl: true, preferCanvas: false });
-    map.attributionControl.setPrefix('Leaflet');
-    mapRef.current = map;
+  // ---- map init (with the optional tiles) ----
+  const { mapRef } = useLeafletMap(mapDiv, { center: [35, 105], zoom: 4, zoomControl: true, preferCanvas: false }, (map) => {
     buildingLayerRef.current = L.layerGroup().addTo(map);
-    const ro = new ResizeObserver(() => map.invalidateSize());
-    ro.observe(mapDiv.current);
     const updateLabels = () => {
       const permanent = map.getZoom() >= LABEL_ZOOM;
       gridLayerRef.current?.eachLayer((layer) => {
@@ -69,15 +62,7 @@ export default function MapPage() {
       });
     };
     map.on('zoomend', updateLabels);
-    return () => {
-      ro.disconnect();
-      map.remove();
-      mapRef.current = null;
-    };
-  }, []);
-
-  // ---- config / tiles ----
-  useOptionalTiles(mapRef);
+  });
 
   // ---- region tree roots ----
   useEffect(() => {

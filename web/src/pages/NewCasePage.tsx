@@ -7,7 +7,7 @@ import { Alert, Button, Card, Checkbox, Form, Input, Radio, Select, Segmented, S
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useOptionalTiles } from '../components/useOptionalTiles.ts';
+import { useLeafletMap } from '../components/useOptionalTiles.ts';
 import {
   api,
   ApiError,
@@ -380,30 +380,23 @@ const GRID_STYLE: L.PathOptions = { color: '#1677ff', weight: 1, fillColor: '#69
  */
 function PointPicker({ value, onChange, onPick }: { value?: LngLat; onChange?: (v: LngLat) => void; onPick: (v: LngLat) => void }) {
   const mapDiv = useRef<HTMLDivElement | null>(null);
-  const mapRef = useRef<L.Map | null>(null);
   const markerRef = useRef<L.CircleMarker | null>(null);
   const handlers = useRef({ onChange, onPick });
   handlers.current = { onChange, onPick };
 
-  useEffect(() => {
-    if (!mapDiv.current) return;
-    const map = L.map(mapDiv.current, { center: [35, 105], zoom: 4 });
-    map.attributionControl.setPrefix('Leaflet');
-    mapRef.current = map;
+  const { mapRef } = useLeafletMap(mapDiv, { center: [35, 105], zoom: 4 }, (map) => {
     map.on('click', (e: L.LeafletMouseEvent) => {
       const point: LngLat = [Number(e.latlng.lng.toFixed(6)), Number(e.latlng.lat.toFixed(6))];
       handlers.current.onChange?.(point);
       handlers.current.onPick(point);
     });
-    const ro = new ResizeObserver(() => map.invalidateSize());
-    ro.observe(mapDiv.current);
     let cancelled = false;
     // The grids of the user's area, for orientation (the server routes the point, whatever is drawn).
     api
       .regionRoots()
       .then((roots) => (roots.items[0] ? api.mapGrids(roots.items[0].id) : null))
       .then((grids) => {
-        if (cancelled || !grids || !mapRef.current) return;
+        if (cancelled || !grids) return;
         const layer = L.geoJSON(grids as unknown as Parameters<typeof L.geoJSON>[0], {
           style: () => ({ ...GRID_STYLE }),
           onEachFeature: (feature, lyr) => {
@@ -420,13 +413,8 @@ function PointPicker({ value, onChange, onPick }: { value?: LngLat; onChange?: (
       .catch(() => undefined);
     return () => {
       cancelled = true;
-      ro.disconnect();
-      map.remove();
-      mapRef.current = null;
     };
-  }, []);
-
-  useOptionalTiles(mapRef);
+  });
 
   useEffect(() => {
     const map = mapRef.current;
