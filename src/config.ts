@@ -7,6 +7,8 @@ export interface Config {
   /** Connections to a PostgreSQL server (concurrent transactions, so group commit can batch their WAL flushes). */
   databasePoolSize: number;
   dataDir: string;
+  /** The built web apps (vite build's outDir); tests point a private build here. */
+  webDir: string;
   demo: boolean;
   production: boolean;
   /** 32-byte key for personal data encryption and keyed hashes (base64 or hex). */
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || null,
     databasePoolSize: intFromEnv(env.CIVICGRID_DATABASE_POOL_SIZE, 20),
     dataDir: path.resolve(env.CIVICGRID_DATA_DIR ?? 'data'),
+    webDir: path.resolve(env.CIVICGRID_WEB_DIR ?? 'web/dist'),
     demo: false,
     production,
     dataKey: env.CIVICGRID_DATA_KEY || null,

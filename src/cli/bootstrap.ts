@@ -22,6 +22,8 @@ export async function seedDemoWithConsole(context: AppContext, scale: Scale) {
   const { seedDemoCity, DEMO_TOTP_SECRET } = await import('../modules/demo/seed-demo.ts');
   const started = Date.now();
   const result = await seedDemoCity(context, { scale, password: context.config.demoPassword, onProgress: progressPrinter('seeding') });
+  const { seedCommunityDemo } = await import('../modules/demo/seed-community.ts');
+  result.accounts.push(...(await seedCommunityDemo(context)).accounts);
   console.log(`demo city (${scale}) seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(result.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   printAccounts(context, result.accounts, DEMO_TOTP_SECRET);
   return result;

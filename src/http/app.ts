@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
@@ -17,7 +16,6 @@ import type { App } from './types.ts';
 import { routeModules } from './routes.ts';
 import { sendOpen311FrameworkError } from '../modules/open311/open311.routes.ts';
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export interface BuildAppOptions {
   logger?: boolean | object;
@@ -72,6 +70,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   installIdempotency(app, context);
   for (const register of routeModules) register(app, context);
 
+  const webRoot = context.config.webDir;
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
     await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: false });
@@ -89,7 +88,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
 /** Which single-page app serves a browser URL: resident QR pages, the grid worker app, or the staff console. */
 export function pageFor(url: string): string {
   const pathname = url.split('?')[0];
-  if (/^\/(r|t)(\/|$)/.test(pathname)) return 'resident.html';
+  if (/^\/(r|t|s|o|m|mt)(\/|$)/.test(pathname)) return 'resident.html';
   if (/^\/w(\/|$)/.test(pathname)) return 'worker.html';
   return 'index.html';
 }

@@ -1,4 +1,6 @@
+/// <reference types="vite/client" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MatrixCatalogue } from './catalogue/types.ts';
 import { sql } from 'drizzle-orm';
 import type { Role } from '../../src/db/schema/index.ts';
 import { roles } from '../../src/db/schema/index.ts';
@@ -30,7 +32,10 @@ const metricReaders: Role[] = ['grid_head', 'dispatcher', 'street_officer', 'dis
 const pick = (city: City, side: Side) => (side === 'inside' ? city.a : city.b);
 const square = (lng: number, lat: number, size: number) => ({ type: 'Polygon', coordinates: [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]] });
 
-const table: Row[] = [
+/** Rows of the modules that keep their own catalogue (tests/api/catalogue/*.matrix.ts). */
+const catalogues = Object.values(import.meta.glob<MatrixCatalogue>('./catalogue/*.matrix.ts', { eager: true }));
+
+const coreTable: Row[] = [
   { name: 'GET region', request: (c, s) => ({ method: 'GET', url: `/api/v1/regions/${pick(c, s).building.id}` }), inside: [...field, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
   { name: 'GET region children', request: (c, s) => ({ method: 'GET', url: `/api/v1/regions/${pick(c, s).building.id}/children` }), inside: [...field, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
   { name: 'GET grid summary', request: (c, s) => ({ method: 'GET', url: `/api/v1/grids/${pick(c, s).grid.id}/summary` }), inside: [...gridAndUp, 'organization_officer'], outside: ['city_admin', 'organization_officer'] },
@@ -80,6 +85,7 @@ const table: Row[] = [
   { name: 'GET audit log', request: () => ({ method: 'GET', url: '/api/v1/audit' }), inside: ['audit_admin'], outside: ['audit_admin'] },
   { name: 'POST audit verify', request: () => ({ method: 'POST', url: '/api/v1/audit/verify' }), inside: ['audit_admin'], outside: ['audit_admin'] },
 ];
+const table: Row[] = [...coreTable, ...catalogues.flatMap((c) => c.rows)];
 
 describe('policy matrix: every endpoint × every role × inside/outside scope', () => {
   let t: TestApp;
@@ -94,6 +100,7 @@ describe('policy matrix: every endpoint × every role × inside/outside scope', 
     const reportAt = async (code: string) => (await intakeCase(t.context, null, { channel: 'qr', placeCode: code, categoryCode: 'noise', description: '夜间施工噪音' }, client)).id;
     (city as CityWithCases).cases = { inside: await reportAt(city.a.building.code), outside: await reportAt(city.b.building.code) };
     for (const role of roles) cookies.set(role, await t.login(city.users[role].username));
+    for (const catalogue of catalogues) await catalogue.setup?.(t, city);
   });
   afterAll(async () => t?.close());
 

@@ -1,4 +1,6 @@
+/// <reference types="vite/client" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FuzzCatalogue } from './catalogue/types.ts';
 import { sql } from 'drizzle-orm';
 import { buildScopedCity, TEST_PASSWORD } from '../support/factories.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
@@ -25,8 +27,11 @@ interface Route {
 
 const ring = [[106.91, 27.6], [106.92, 27.6], [106.92, 27.61], [106.91, 27.61], [106.91, 27.6]];
 
+/** Routes and tables of the modules that keep their own catalogue (tests/api/catalogue/*.fuzz.ts). */
+const catalogues = Object.values(import.meta.glob<FuzzCatalogue>('./catalogue/*.fuzz.ts', { eager: true }));
+
 /** Every /api/v1 route (checked against the OpenAPI document below). */
-const routes: Route[] = [
+const coreRoutes: Route[] = [
   { method: 'GET', path: '/api/v1/config' },
   { method: 'POST', path: '/api/v1/auth/login', body: () => ({ username: 'nobody_here', password: 'Some-Password-1', totpCode: '123456' }) },
   { method: 'POST', path: '/api/v1/auth/logout' },
@@ -108,6 +113,7 @@ const routes: Route[] = [
   { method: 'GET', path: '/api/v1/sla-settings' },
   { method: 'PUT', path: '/api/v1/sla-settings', body: () => ({ rules: { dispatch: { red: { amount: 5, unit: 'minutes' } } }, workingHours: [{ start: '09:00', end: '17:00' }], weekendDays: [0, 6], holidays: ['2026-10-01'], makeUpWorkdays: ['2026-10-10'] }) },
 ];
+const routes: Route[] = [...coreRoutes, ...catalogues.flatMap((c) => c.routes)];
 
 const nest = (depth: number, open: string, close: string, inner = '1') => open.repeat(depth) + inner + close.repeat(depth);
 
@@ -303,7 +309,7 @@ describe('validation fuzz: malformed and hostile requests', () => {
   let city: City;
   let dispatcher: string;
   const tables = ['users', 'region_nodes', 'residents', 'households', 'role_assignments', 'units', 'party_members', 'party_organizations', 'building_grid_history', 'region_geometry_history', 'cities', 'cases', 'case_events', 'case_summonses',
-    'case_tasks', 'sla_timers', 'outbox', 'notifications', 'attachments', 'city_sla_settings', 'city_metric_settings', 'case_metric_deltas', 'case_metric_rollups'];
+    'case_tasks', 'sla_timers', 'outbox', 'notifications', 'attachments', 'city_sla_settings', 'city_metric_settings', 'case_metric_deltas', 'case_metric_rollups', 'item_events', ...catalogues.flatMap((c) => c.tables)];
   let countsBefore: Record<string, number>;
   const failures: string[] = [];
   const serverErrors: string[] = [];

@@ -86,6 +86,8 @@ export async function startE2EServer(options: { timeoutMs?: number } = {}): Prom
     NODE_ENV: 'development',
     // The walks make their own cases; generated history would fill the boards they read.
     CIVICGRID_DEMO_HISTORY_CASES: process.env.CIVICGRID_E2E_HISTORY_CASES ?? '0',
+    // A private build of the web apps (parallel work on one checkout), else web/dist.
+    ...(process.env.CIVICGRID_WEB_DIR ? { CIVICGRID_WEB_DIR: process.env.CIVICGRID_WEB_DIR } : {}),
   };
 
   if (adminUrl) {

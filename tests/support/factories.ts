@@ -85,6 +85,20 @@ export class Factory {
     return { id: Number(row.id) };
   }
 
+  /** A login for a party member, with an active member registration (双报到) at `community`. */
+  async partyMemberUser(cityId: number, username: string, partyMemberId: number, community: NodeRef) {
+    const user = await this.user(cityId, username, 'party_member', { regionNodeId: community.id });
+    await this.database.db.execute(sql`UPDATE users SET party_member_id = ${partyMemberId} WHERE id = ${user.id}`);
+    await this.dualRegistration(cityId, community, { partyMemberId });
+    return user;
+  }
+
+  async dualRegistration(cityId: number, community: NodeRef, who: { partyMemberId?: number; unitId?: number }) {
+    const [row] = await this.database.rows<{ id: number }>(sql`INSERT INTO dual_registrations (city_id, kind, community_id, region_path, unit_id, party_member_id)
+      VALUES (${cityId}, ${who.partyMemberId ? 'member' : 'organization'}, ${community.id}, ${community.path}, ${who.unitId ?? null}, ${who.partyMemberId ?? null}) RETURNING id`);
+    return { id: Number(row.id) };
+  }
+
   async user(cityId: number, username: string, role?: Role, scope?: { regionNodeId?: number; unitId?: number }) {
     const [row] = await this.database.rows<{ id: number }>(sql`INSERT INTO users (city_id, username, display_name, password_hash)
       VALUES (${cityId}, ${username}, ${username}, ${await testPasswordHash()}) RETURNING id`);
@@ -138,6 +152,9 @@ export async function buildScopedCity(database: Database, cipher: PersonalDataCi
     system_admin: await f.user(cityId, 'sysadmin', 'system_admin', { regionNodeId: city.id }),
     security_admin: await f.user(cityId, 'secadmin', 'security_admin', { regionNodeId: city.id }),
     audit_admin: await f.user(cityId, 'auditadmin', 'audit_admin', { regionNodeId: city.id }),
+    // Side A's party member, at home in A's community and reported (双报到) to it; the liaison of A's resident unit.
+    party_member: await f.partyMemberUser(cityId, 'partymember', a.partyMember.id, a.community),
+    unit_contact: await f.user(cityId, 'unitcontact', 'unit_contact', { regionNodeId: a.community.id, unitId: a.residentUnit.id }),
   } satisfies Record<Role, { id: number; username: string }>;
   const plainUser = await f.user(cityId, 'plain');
   const otherCityUser = await f.user(other.cityId, 'othercity');

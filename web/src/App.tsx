@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ComponentType, type ReactNode } from 'react';
 import { App as AntApp, Avatar, Button, ConfigProvider, type ConfigProviderProps, Dropdown, Layout, Menu, Segmented, Space, Spin, Tag, Tooltip, theme } from 'antd';
 import zhCNRaw from 'antd/locale/zh_CN.js';
@@ -9,6 +10,7 @@ import {
   BellOutlined,
   DashboardOutlined,
   FundProjectionScreenOutlined,
+  HeartOutlined,
   HistoryOutlined,
   EnvironmentOutlined,
   FlagOutlined,
@@ -29,6 +31,7 @@ import { enumLabel, I18nContext, loadLang, saveLang, translate, useI18n, type I1
 import { matchPath, navigate, useLocation } from './router.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotificationBell } from './components/NotificationBell.tsx';
+import type { CommunityRoute } from './community/registry.ts';
 
 type AntLocale = NonNullable<ConfigProviderProps['locale']>;
 // antd's locale files are CJS; depending on interop the default import may be wrapped.
@@ -62,6 +65,10 @@ interface RouteDef {
   path: string;
   menuKey?: string;
   label?: MsgKey;
+  /** Community modules bring their own menu words. */
+  text?: { zh: string; en: string };
+  order?: number;
+  community?: boolean;
   icon?: ReactNode;
   allowed: (a: Abilities, me: Me) => boolean;
   component: ComponentType<{ params: Record<string, string> }>;
@@ -91,6 +98,14 @@ const ROUTES: RouteDef[] = [
   { path: '/account', allowed: () => true, component: AccountPage },
   { path: '/account/totp', allowed: () => true, component: AccountPage },
 ];
+
+/** Community-service pages (issue 5): every community/<module>/routes.tsx, under one menu group. */
+const COMMUNITY_ROUTES: RouteDef[] = Object.values(import.meta.glob<{ routes: CommunityRoute[] }>('./community/*/routes.tsx', { eager: true }))
+  .flatMap((m) => m.routes)
+  .map((r) => ({ path: r.path, menuKey: r.menuKey, text: r.label, icon: r.icon, order: r.order ?? 100, allowed: r.allowed, component: r.component, community: true }))
+  .sort((x, y) => (x.order ?? 100) - (y.order ?? 100));
+// Before the parameterised catch-alls (/households/:id, /cases/:id …) at the end of ROUTES.
+ROUTES.splice(ROUTES.findIndex((r) => r.path === '/households/:id'), 0, ...COMMUNITY_ROUTES);
 
 function homePath(me: Me): string {
   const r = ROUTES.find((x) => x.menuKey && x.allowed(me.abilities, me));
@@ -209,11 +224,17 @@ function MainLayout({ pathname }: { pathname: string }) {
     }
   }
 
-  const menuItems = ROUTES.filter((r) => r.menuKey && r.allowed(me.abilities, me)).map((r) => ({
+  const menuEntry = (r: RouteDef) => ({
     key: r.menuKey!,
     icon: r.icon,
-    label: <span data-testid={`menu-${r.menuKey!.replace(/^\//, '').replace(/\//g, '-')}`}>{t(r.label!)}</span>,
-  }));
+    label: <span data-testid={`menu-${r.menuKey!.replace(/^\//, '').replace(/\//g, '-')}`}>{r.text ? r.text[lang] : t(r.label!)}</span>,
+  });
+  const visible = ROUTES.filter((r) => r.menuKey && r.allowed(me.abilities, me));
+  const communityEntries = visible.filter((r) => r.community).map(menuEntry);
+  const menuItems = [
+    ...visible.filter((r) => !r.community).map(menuEntry),
+    ...(communityEntries.length ? [{ key: 'community', icon: <HeartOutlined />, label: <span data-testid="menu-community">{t('menuCommunity')}</span>, children: communityEntries }] : []),
+  ];
   const selectedKey =
     matched?.route.menuKey ??
     (pathname.startsWith('/households') ? '/map' : pathname.startsWith('/cases/') ? '/board' : pathname.startsWith('/command/') ? '/command' : '');
@@ -253,7 +274,7 @@ function MainLayout({ pathname }: { pathname: string }) {
             </span>
           )}
         </div>
-        <Menu theme="dark" mode="inline" selectedKeys={[selectedKey]} items={menuItems} onClick={({ key }) => navigate(String(key))} />
+        <Menu theme="dark" mode="inline" selectedKeys={[selectedKey]} defaultOpenKeys={['community']} items={menuItems} onClick={({ key }) => navigate(String(key))} />
       </Layout.Sider>
       <Layout>
         <Layout.Header className="cg-header">

@@ -26,6 +26,33 @@ export interface Abilities {
   viewCommandCentre: boolean;
   configureMetrics: boolean;
   importCaseHistory: boolean;
+  /** Community services and co-building (issue 5): one per menu entry, from the same policies. */
+  viewCommunityLists: boolean;
+  manageCommunityLists: boolean;
+  claimListItems: boolean;
+  viewServiceOrders: boolean;
+  dispatchServiceOrders: boolean;
+  serveOrders: boolean;
+  viewMicroWishes: boolean;
+  claimMicroWishes: boolean;
+  viewDualReporting: boolean;
+  manageDualReporting: boolean;
+  claimPosts: boolean;
+  viewVolunteers: boolean;
+  manageVolunteers: boolean;
+  viewUnitPoints: boolean;
+  viewSharedResources: boolean;
+  bookSharedResources: boolean;
+  viewJointMeetings: boolean;
+  manageJointMeetings: boolean;
+  viewIncentives: boolean;
+  verifyShopCodes: boolean;
+  viewGridWork: boolean;
+  recordGridWork: boolean;
+  viewNotices: boolean;
+  publishNotices: boolean;
+  viewDeliberations: boolean;
+  manageDeliberations: boolean;
 }
 
 export interface MeRole {
@@ -305,7 +332,7 @@ export function qs(query?: Query): string {
   return s ? `?${s}` : '';
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   query?: Query;
   body?: unknown;
   form?: FormData;
@@ -315,6 +342,9 @@ interface RequestOptions {
 }
 
 const BASE = '/api/v1';
+
+/** The one JSON client of the console: modules with their own API files (community/*) call it too. */
+export const apiRequest = <T,>(method: string, path: string, opts: RequestOptions = {}) => request<T>(method, path, opts);
 
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };

@@ -41,6 +41,7 @@ const zh = {
   menuPartyOrgs: '党组织',
   menuImport: '数据导入',
   menuUsers: '用户与角色',
+  menuCommunity: '社区服务',
   menuAudit: '审计日志',
   menuAccount: '账号设置',
   // header
@@ -483,6 +484,7 @@ const en: Record<MsgKey, string> = {
   menuPartyOrgs: 'Party organisations',
   menuImport: 'Import',
   menuUsers: 'Users & roles',
+  menuCommunity: 'Community services',
   menuAudit: 'Audit log',
   menuAccount: 'Account',
   logout: 'Log out',

@@ -21,11 +21,13 @@ export const users = pgTable(
     totpPendingSecretEncrypted: text('totp_pending_secret_encrypted'),
     /** Last accepted TOTP time step, so a code cannot be replayed. */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** A user who is a party member (党员) acts as that member: claims posts, takes service orders, reads notices. */
+    partyMemberId: ref('party_member_id'),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('users_username_uq').on(sql`lower(${t.username})`)],
+  (t) => [uniqueIndex('users_username_uq').on(sql`lower(${t.username})`), uniqueIndex('users_party_member_uq').on(t.partyMemberId)],
 );
 
 export const roles = [
@@ -40,6 +42,13 @@ export const roles = [
   'city_admin',
   /** The organisation department (组织部): reads the command centre for the whole city. */
   'organization_officer',
+  /**
+   * A party member with an account: placed in each community they have reported to (双报到) by a grant
+   * derived from the active registration, and at their own organisation's node by their assignment.
+   */
+  'party_member',
+  /** A unit's liaison (单位联络员): acts for its unit (`unit_id`), e.g. a resident unit or a partner shop. */
+  'unit_contact',
   'system_admin',
   'security_admin',
   'audit_admin',
@@ -63,7 +72,7 @@ export const roleAssignments = pgTable(
     index('role_assignments_user_idx').on(t.userId),
     index('role_assignments_region_idx').on(t.regionNodeId, t.role),
     uniqueIndex('role_assignments_uq').on(t.userId, t.role, sql`coalesce(${t.regionNodeId}, 0)`, sql`coalesce(${t.unitId}, 0)`),
-    check('role_assignments_scope_ck', sql`(${t.role} = 'department_staff') = (${t.unitId} is not null)`),
+    check('role_assignments_scope_ck', sql`(${t.role} in ('department_staff','unit_contact')) = (${t.unitId} is not null)`),
   ],
 );
 

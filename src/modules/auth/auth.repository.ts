@@ -16,6 +16,7 @@ export interface UserRow {
   totp_pending_secret_encrypted: string | null;
   totp_enabled: boolean;
   totp_last_step: number | null;
+  party_member_id: number | null;
 }
 
 const toUser = (row: Record<string, unknown>): UserRow => ({
@@ -25,6 +26,7 @@ const toUser = (row: Record<string, unknown>): UserRow => ({
   failed_logins: Number(row.failed_logins),
   locked_until: row.locked_until ? new Date(row.locked_until as string) : null,
   totp_last_step: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  party_member_id: row.party_member_id === null || row.party_member_id === undefined ? null : Number(row.party_member_id),
 });
 
 export async function findUserByUsername(database: Database, username: string, executor?: Executor): Promise<UserRow | null> {
@@ -47,8 +49,23 @@ export async function loadGrants(database: Database, userId: number, executor?: 
         ORDER BY ra.id`,
     executor,
   );
-  return rows.map((row) => ({
+  // 双报到: an active registration places a party member's account (or a unit's liaisons) in that community.
+  const derived = await database.rows<Record<string, unknown>>(
+    sql`SELECT dr.id, 'party_member' AS role, dr.community_id AS region_node_id, rn.path, rn.level, rn.name AS region_name, NULL::bigint AS unit_id, NULL::text AS unit_name
+          FROM users us JOIN dual_registrations dr ON dr.party_member_id = us.party_member_id AND dr.status = 'active'
+          JOIN region_nodes rn ON rn.id = dr.community_id
+         WHERE us.id = ${userId} AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = us.id AND ra.role = 'party_member')
+        UNION ALL
+        SELECT dr.id, 'unit_contact', dr.community_id, rn.path, rn.level, rn.name, dr.unit_id, u.name
+          FROM role_assignments ra JOIN dual_registrations dr ON dr.unit_id = ra.unit_id AND dr.status = 'active'
+          JOIN region_nodes rn ON rn.id = dr.community_id JOIN units u ON u.id = dr.unit_id
+         WHERE ra.user_id = ${userId} AND ra.role = 'unit_contact'
+        ORDER BY 1`,
+    executor,
+  );
+  const grant = (row: Record<string, unknown>, source: RoleGrant['source']): RoleGrant => ({
     id: Number(row.id),
+    source,
     role: row.role as Role,
     regionNodeId: row.region_node_id === null ? null : Number(row.region_node_id),
     regionPath: (row.path as string | null) ?? null,
@@ -56,7 +73,8 @@ export async function loadGrants(database: Database, userId: number, executor?: 
     regionName: (row.region_name as string | null) ?? null,
     unitId: row.unit_id === null ? null : Number(row.unit_id),
     unitName: (row.unit_name as string | null) ?? null,
-  }));
+  });
+  return [...rows.map((row) => grant(row, 'assignment')), ...derived.map((row) => grant(row, 'dual_registration'))];
 }
 
 export interface SessionRow {

@@ -118,7 +118,7 @@ export async function resolveSession(context: AppContext, token: string, client:
   // Touch at most every 15 s: the idle clock stays accurate without a write per request.
   if (idleMs > 15_000) await database.db.execute(sql`UPDATE sessions SET last_seen_at = now() WHERE id = ${session.id}`);
   const grants = await loadGrants(database, user.id);
-  const actor: Actor = { userId: user.id, cityId: user.city_id, username: user.username, displayName: user.display_name, grants, ...client };
+  const actor: Actor = { userId: user.id, cityId: user.city_id, username: user.username, displayName: user.display_name, grants, partyMemberId: user.party_member_id, ...client };
   const mfaPending = needsSecondFactor(context, grants.map((g) => g.role)) && !user.totp_enabled;
   return { actor, sessionId: session.id, user, mfaPending };
 }

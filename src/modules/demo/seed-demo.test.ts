@@ -9,6 +9,7 @@ import { pointInPolygon } from '../geography/point-in-polygon.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import type { AppContext } from '../../context.ts';
 import { DEMO_GRID_POINT, DEMO_TOTP_SECRET, isDatabaseEmpty, seedDemoCity, type SeedResult } from './seed-demo.ts';
+import { seedCommunityDemo } from './seed-community.ts';
 
 const PASSWORD = 'Civic-Grid-2024';
 
@@ -27,6 +28,10 @@ describe('seedDemoCity (small, in-memory PGlite)', () => {
     expect(await isDatabaseEmpty(database)).toBe(true);
     const started = performance.now();
     result = await seedDemoCity(context, { scale: 'small', password: PASSWORD, onProgress: (step) => steps.add(step) });
+    // As on first start: the community-services demo (party member, unit liaisons, module records) follows the city.
+    const community = await seedCommunityDemo(context);
+    result.accounts.push(...community.accounts);
+    for (const [table, n] of Object.entries(community.counts)) result.counts[table] = (result.counts[table] ?? 0) + n;
     seconds = (performance.now() - started) / 1000;
     console.log(`seeded small in ${seconds.toFixed(2)} s`, result.counts);
   }, 60_000);

@@ -39,7 +39,8 @@ const actorWith = (role: 'city_admin' | 'district_admin', code: string, level: R
   cityId,
   username: role,
   displayName: role,
-  grants: [{ id: 1, role, regionNodeId: node[code].id, regionPath: node[code].path, regionLevel: level, regionName: name, unitId: null, unitName: null }],
+  grants: [{ id: 1, source: 'assignment', role, regionNodeId: node[code].id, regionPath: node[code].path, regionLevel: level, regionName: name, unitId: null, unitName: null }],
+  partyMemberId: null,
   ip: null,
   userAgent: null,
 });

@@ -2,7 +2,10 @@ import type { Role, RegionLevel } from '../../db/schema/index.ts';
 
 /** One role a user holds, resolved to the place in the region tree (or the department) it covers. */
 export interface RoleGrant {
+  /** The role assignment's id, or the dual registration's id for a derived grant. */
   id: number;
+  /** 'dual_registration': derived from an active 双报到 registration, not an assignment one can delete. */
+  source: 'assignment' | 'dual_registration';
   role: Role;
   regionNodeId: number | null;
   /** Materialised path of the scope node (`/1/5/23/`); null for department staff. */
@@ -20,6 +23,8 @@ export interface Actor {
   username: string;
   displayName: string;
   grants: RoleGrant[];
+  /** The party member this user is (users.party_member_id), if any. */
+  partyMemberId: number | null;
   ip: string | null;
   userAgent: string | null;
 }

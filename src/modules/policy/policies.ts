@@ -20,6 +20,8 @@ const fieldRoles = ['grid_worker', 'grid_head', 'building_head', 'household_link
 const gridAndUp = ['grid_worker', 'grid_head', 'dispatcher', 'street_officer', 'district_admin', 'city_admin'] as const;
 const handlers = ['grid_worker', 'grid_head', 'dispatcher', 'street_officer'] as const;
 const regionAdmins = ['district_admin', 'city_admin'] as const;
+/** The community (社区书记) and the levels above it run community services. */
+const communityManagers = ['dispatcher', 'street_officer', 'district_admin', 'city_admin'] as const;
 
 export const policies = {
   region: {
@@ -79,6 +81,93 @@ export const policies = {
   case_history: {
     import: { within: regionAdmins },
   },
+  // ── Community services and co-building (docs/community-services.md) ──────────────────────────────
+  /** 三张清单: needs, the quarterly problem list, the service list. */
+  community_list: {
+    read: { within: [...fieldRoles, 'organization_officer', 'party_member', 'unit_contact'], cityWide: ['department_staff'] },
+    /** Post a need: the community, grid workers recording a resident's need, a resident unit for itself. */
+    post: { within: [...communityManagers, 'grid_worker', 'grid_head', 'unit_contact'] },
+    /** Compile the quarterly problem list, publish service items, close or withdraw items. */
+    manage: { within: communityManagers },
+    /** Departments claim service items city-wide; units and reported party members in their communities. */
+    claim: { within: ['party_member', 'unit_contact'], cityWide: ['department_staff'] },
+  },
+  /** The service catalogue (服务事项清单). */
+  service_catalogue: {
+    read: { within: [...fieldRoles, 'organization_officer', 'party_member', 'unit_contact'] },
+    manage: { within: communityManagers },
+  },
+  /** 群众点单、社区派单、党员接单. Residents order and confirm on a tracking token, without an account. */
+  service_order: {
+    read: { within: [...fieldRoles, 'organization_officer'], assigned: ['party_member'] },
+    dispatch: { within: communityManagers },
+    /** Accept, decline and complete: the party member the order was dispatched to. */
+    serve: { assigned: ['party_member'] },
+  },
+  /** 微心愿: the wall is open to everyone placed in the community; claims by party members and units there. */
+  micro_wish: {
+    read: { within: [...fieldRoles, 'organization_officer', 'party_member', 'unit_contact'] },
+    post: { within: [...communityManagers, 'grid_worker', 'grid_head', 'building_head'] },
+    claim: { within: ['party_member', 'unit_contact'] },
+    manage: { within: communityManagers },
+  },
+  /** 双报到: registrations, posts (岗位), claims and the hours ledger (台账). */
+  dual_reporting: {
+    read: { within: [...communityManagers, 'organization_officer', 'party_member', 'unit_contact'] },
+    register: { within: communityManagers },
+    manage: { within: communityManagers },
+    /** Only members and organisations reported to the post's community: the derived grant is on its path. */
+    claim_post: { within: ['party_member', 'unit_contact'] },
+    log_hours: { within: ['party_member', 'unit_contact', ...communityManagers] },
+  },
+  volunteer: {
+    read: { within: [...fieldRoles, 'organization_officer', 'party_member'] },
+    manage: { within: communityManagers },
+    sign_up: { within: ['party_member'] },
+  },
+  /** 量化积分管理 of resident units. */
+  unit_points: {
+    read: { within: [...communityManagers, 'organization_officer'], ownUnit: ['unit_contact'] },
+    configure: { within: communityManagers },
+  },
+  shared_resource: {
+    read: { within: [...fieldRoles, 'organization_officer', 'party_member', 'unit_contact'] },
+    manage: { within: communityManagers },
+    /** The owner unit approves bookings of its own resource. */
+    approve: { within: communityManagers, ownUnit: ['unit_contact'] },
+    book: { within: ['unit_contact', ...communityManagers] },
+  },
+  /** 区域化党建联盟, 联席会议 and 共驻共建事项. */
+  joint_meeting: {
+    read: { within: [...communityManagers, 'organization_officer', 'unit_contact', 'party_member'] },
+    manage: { within: communityManagers },
+    /** The lead unit reports progress on its co-building item. */
+    report_progress: { within: communityManagers, ownUnit: ['unit_contact'] },
+  },
+  /** Building heads' points, partner shops (红城星店), one-time codes, 最美楼栋 and the red flag. */
+  incentive: {
+    read: { within: [...communityManagers, 'organization_officer', 'building_head'] },
+    manage: { within: communityManagers },
+    redeem: { within: ['building_head'] },
+    /** The partner shop's liaison verifies a code at the counter. */
+    verify_code: { ownUnit: ['unit_contact'] },
+  },
+  /** Home visits, the dispute register and care lists. */
+  grid_work: {
+    read: { within: [...gridAndUp, 'organization_officer'] },
+    record: { within: ['grid_worker', 'grid_head', 'dispatcher'] },
+    manage: { within: ['grid_head', 'dispatcher', 'street_officer'] },
+  },
+  /** Organisation-life notices, policies, party-affairs and residents'-affairs disclosure. */
+  notice: {
+    read: { within: [...fieldRoles, 'organization_officer', 'party_member', 'unit_contact'] },
+    publish: { within: communityManagers },
+  },
+  /** 议事会 and 楼栋共治会: the building head runs the building's own. */
+  deliberation: {
+    read: { within: [...fieldRoles, 'organization_officer', 'party_member', 'unit_contact'] },
+    manage: { within: [...communityManagers, 'building_head'] },
+  },
   user: {
     read: { cityWide: ['system_admin', 'security_admin'] },
     create: { cityWide: ['system_admin'] },
@@ -104,7 +193,7 @@ export const separatedAdministratorRoles: readonly Role[] = ['system_admin', 'se
 export const administratorRoles: readonly Role[] = ['system_admin', 'security_admin', 'audit_admin', 'city_admin', 'district_admin'];
 
 /** Which level of node each role is scoped to (null: the city, for the separated administrators). */
-export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department'> = {
+export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | 'unit'> = {
   grid_worker: 'grid',
   grid_head: 'grid',
   building_head: 'building',
@@ -115,6 +204,8 @@ export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 's
   district_admin: 'district',
   city_admin: 'city',
   organization_officer: 'city',
+  party_member: 'community',
+  unit_contact: 'unit',
   system_admin: 'city',
   security_admin: 'city',
   audit_admin: 'city',

@@ -25,6 +25,8 @@ export const roleLabels: Record<Role, string> = {
   district_admin: '区级管理员',
   city_admin: '市级管理员',
   organization_officer: '组织部干部',
+  party_member: '党员',
+  unit_contact: '单位联络员',
   system_admin: '系统管理员',
   security_admin: '安全管理员',
   audit_admin: '审计管理员',
@@ -133,7 +135,14 @@ async function resolveAssignment(context: AppContext, cityId: number, userId: nu
   const level = roleScopeLevel[input.role];
   let regionNodeId: number | null = null;
   let unitId: number | null = null;
-  if (level === 'department') {
+  if (level === 'unit') {
+    // A unit's liaison acts for a resident unit, agency or partner shop, placed at the unit's own node.
+    if (!input.unitId) throw new AppError('validation_failed', 'A unit contact needs a unit (unitId)');
+    const [unit] = await context.database.rows<{ kind: string; city_id: number; region_node_id: number | null }>(sql`SELECT kind, city_id, region_node_id FROM units WHERE id = ${input.unitId}`, executor);
+    if (!unit || Number(unit.city_id) !== cityId || unit.kind === 'department') throw new AppError('validation_failed', 'unitId must be a unit of this city other than a department');
+    unitId = input.unitId;
+    regionNodeId = unit.region_node_id === null ? null : Number(unit.region_node_id);
+  } else if (level === 'department') {
     if (!input.unitId) throw new AppError('validation_failed', 'Department staff need a department (unitId)');
     const [unit] = await context.database.rows<{ kind: string; city_id: number }>(sql`SELECT kind, city_id FROM units WHERE id = ${input.unitId}`, executor);
     if (!unit || Number(unit.city_id) !== cityId || unit.kind !== 'department') throw new AppError('validation_failed', 'unitId must be a department of this city');

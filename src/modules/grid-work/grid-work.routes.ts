@@ -1,0 +1,5 @@
+import type { AppContext } from '../../context.ts';
+import type { App } from '../../http/types.ts';
+
+/** Routes of this module (registered in src/http/routes.ts). */
+export function gridWorkRoutes(_app: App, _context: AppContext) {}

@@ -1,0 +1,7 @@
+import type { Lang, Translate } from '../i18n.ts';
+import type { Navigate } from '../shared.ts';
+
+/** Placeholder until the module's page lands (issue 5). */
+export function OrderTrackPage(props: { token: string; t: Translate; lang: Lang; navigate: Navigate }) {
+  return <p className="notice" data-testid="resident-OrderTrackPage">{props.token}</p>;
+}
