@@ -57,6 +57,8 @@ export interface Abilities {
 
 export interface MeRole {
   id: number | string;
+  /** 'dual_registration': placed in a community by an active 双报到 registration. */
+  source: 'assignment' | 'dual_registration';
   role: string;
   regionNodeId: number | string | null;
   regionName: string | null;
@@ -72,6 +74,7 @@ export interface Me {
   cityId: number | string | null;
   cityName: string | null;
   roles: MeRole[];
+  partyMemberId: number | string | null;
   abilities: Abilities;
   mfa: { required: boolean; enrolled: boolean };
 }
@@ -268,7 +271,7 @@ export interface UserItem {
 export interface RoleDef {
   role: string;
   label: string;
-  scopeLevel: 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | null;
+  scopeLevel: 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | 'unit' | null;
 }
 
 export interface AuditItem {

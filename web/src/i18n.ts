@@ -917,6 +917,8 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       district_admin: '区级管理员',
       city_admin: '市级管理员',
       organization_officer: '组织部干部',
+      party_member: '党员',
+      unit_contact: '单位联络员',
       system_admin: '系统管理员',
       security_admin: '安全管理员',
       audit_admin: '审计管理员',
@@ -930,6 +932,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       grid: '网格',
       building: '楼栋',
       department: '部门',
+      unit: '单位',
     },
     importKind: {
       regions: '区域边界（GeoJSON）',
@@ -993,6 +996,8 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       district_admin: 'District admin',
       city_admin: 'City admin',
       organization_officer: 'Organisation department',
+      party_member: 'Party member',
+      unit_contact: 'Unit liaison',
       system_admin: 'System admin',
       security_admin: 'Security admin',
       audit_admin: 'Audit admin',
@@ -1006,6 +1011,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       grid: 'Grid',
       building: 'Building',
       department: 'Department',
+      unit: 'Unit',
     },
     importKind: {
       regions: 'Regions (GeoJSON)',

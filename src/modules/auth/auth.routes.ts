@@ -19,6 +19,7 @@ async function describeMe(context: AppContext, actor: Actor) {
     cityId: actor.cityId,
     cityName: city?.name ?? '',
     roles: actor.grants.map(({ regionPath: _path, ...grant }) => grant),
+    partyMemberId: actor.partyMemberId,
     abilities: abilitiesOf(actor),
     mfa: { required: needsSecondFactor(context, actor.grants.map((g) => g.role)), enrolled: Boolean(user?.totp_enabled) },
   };

@@ -18,6 +18,8 @@ export const TotpConfirmBody = Type.Object({ code: Type.String({ pattern: '^[0-9
 
 const Grant = Type.Object({
   id: Type.Integer(),
+  /** 'dual_registration': derived from an active 双报到 registration (id is the registration's). */
+  source: Type.Union([Type.Literal('assignment'), Type.Literal('dual_registration')]),
   role: Type.String(),
   regionNodeId: Type.Union([Type.Integer(), Type.Null()]),
   regionName: Type.Union([Type.String(), Type.Null()]),
@@ -33,6 +35,8 @@ export const Me = Type.Object({
   cityId: Type.Integer(),
   cityName: Type.String(),
   roles: Type.Array(Grant),
+  /** The party member this account belongs to, if any. */
+  partyMemberId: Type.Union([Type.Integer(), Type.Null()]),
   abilities: Type.Record(Type.String(), Type.Boolean()),
   mfa: Type.Object({ required: Type.Boolean(), enrolled: Type.Boolean() }),
 });

@@ -16,6 +16,7 @@ const CreateUserBody = Type.Object(
     displayName: Type.String({ minLength: 1, maxLength: 64 }),
     phone: Type.Optional(Type.String({ maxLength: 20 })),
     password: Type.String({ minLength: 1, maxLength: 200 }),
+    partyMemberId: Type.Optional(Type.Integer({ minimum: 1, description: 'The party member this account belongs to (for the party_member role)' })),
   },
   { additionalProperties: false },
 );

@@ -86,6 +86,8 @@ export interface NewUser {
   displayName: string;
   phone?: string;
   password: string;
+  /** The party member this account belongs to (党员账号): it may then hold the party_member role. */
+  partyMemberId?: number;
 }
 
 function validateNewUser(context: AppContext, input: NewUser) {
@@ -101,11 +103,20 @@ export async function createUser(context: AppContext, actor: Actor, input: NewUs
   return context.database.db.transaction(async (tx) => {
     const existing = await context.database.rows(sql`SELECT 1 FROM users WHERE lower(username) = lower(${input.username})`, tx);
     if (existing.length) throw new AppError('conflict', `Username ${input.username} is taken`);
+    if (input.partyMemberId !== undefined) {
+      const [member] = await context.database.rows<{ city_id: number; linked: boolean }>(
+        sql`SELECT pm.city_id, EXISTS (SELECT 1 FROM users u WHERE u.party_member_id = pm.id) AS linked FROM party_members pm WHERE pm.id = ${input.partyMemberId}`,
+        tx,
+      );
+      if (!member || Number(member.city_id) !== actor.cityId) throw new AppError('validation_failed', 'partyMemberId is not a party member of this city', { partyMemberId: input.partyMemberId });
+      if (member.linked) throw new AppError('conflict', 'This party member already has an account', { partyMemberId: input.partyMemberId });
+    }
     const [row] = await context.database.rows<{ id: number }>(
-      sql`INSERT INTO users (city_id, username, display_name, phone, password_hash) VALUES (${actor.cityId}, ${input.username}, ${input.displayName}, ${input.phone ?? null}, ${passwordHash}) RETURNING id`,
+      sql`INSERT INTO users (city_id, username, display_name, phone, password_hash, party_member_id)
+          VALUES (${actor.cityId}, ${input.username}, ${input.displayName}, ${input.phone ?? null}, ${passwordHash}, ${input.partyMemberId ?? null}) RETURNING id`,
       tx,
     );
-    await appendAudit(context.database, tx, auditOf(actor, 'user.create', 'user', Number(row.id), { username: input.username }));
+    await appendAudit(context.database, tx, auditOf(actor, 'user.create', 'user', Number(row.id), { username: input.username, partyMemberId: input.partyMemberId ?? null }));
     return { id: Number(row.id), username: input.username, displayName: input.displayName };
   });
 }
@@ -157,6 +168,10 @@ async function resolveAssignment(context: AppContext, cityId: number, userId: nu
     if (!node || node.cityId !== cityId) throw new AppError('validation_failed', 'regionNodeId is not a node of this city');
     if (node.level !== level) throw new AppError('validation_failed', `The role ${input.role} is held on a ${level}, not a ${node.level}`);
     regionNodeId = node.id;
+  }
+  if (input.role === 'party_member') {
+    const [user] = await context.database.rows<{ party_member_id: number | null }>(sql`SELECT party_member_id FROM users WHERE id = ${userId}`, executor);
+    if (!user || user.party_member_id === null) throw new AppError('validation_failed', 'Link this account to a party member (partyMemberId) before giving it the party member role');
   }
   const held = await context.database.rows<{ role: Role }>(sql`SELECT role FROM role_assignments WHERE user_id = ${userId}`, executor);
   const heldRoles = held.map((h) => h.role);

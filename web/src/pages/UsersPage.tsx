@@ -291,8 +291,9 @@ function AssignRoleModal({
   const def = roleDefs.find((r) => r.role === role);
   const scopeLevel = def?.scopeLevel ?? null;
   const needsRegion = !!scopeLevel && REGION_SCOPE_LEVELS.includes(scopeLevel);
-  const needsUnit = scopeLevel === 'department';
-  const units = useAsync(() => api.units({ kind: 'department', pageSize: 500 }), [], { skip: !needsUnit });
+  // Department staff pick a department; a unit liaison (单位联络员) any other unit (resident unit, agency, partner shop).
+  const needsUnit = scopeLevel === 'department' || scopeLevel === 'unit';
+  const units = useAsync(() => api.units(scopeLevel === 'department' ? { kind: 'department', pageSize: 200 } : { pageSize: 200 }), [scopeLevel], { skip: !needsUnit });
 
   const reset = () => {
     setRole(undefined);
@@ -375,7 +376,7 @@ function AssignRoleModal({
               loading={units.loading}
               value={unitId}
               onChange={setUnitId}
-              options={(units.data?.items ?? []).map((u) => ({ value: String(u.id), label: u.name }))}
+              options={(units.data?.items ?? []).filter((u) => (scopeLevel === 'department') === (u.kind === 'department')).map((u) => ({ value: String(u.id), label: u.name }))}
             />
           </Form.Item>
         )}
