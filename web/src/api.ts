@@ -439,7 +439,7 @@ export const api = {
 
   // users & roles
   users: (query: Query) => request<Paged<UserItem>>('GET', '/users', { query }),
-  createUser: (body: { username: string; displayName: string; phone?: string; password: string }) =>
+  createUser: (body: { username: string; displayName: string; phone?: string; password: string; partyMemberId?: number }) =>
     request<UserItem>('POST', '/users', { body }),
   updateUser: (id: Id, body: { status: 'active' | 'disabled' }) =>
     request<UserItem>('PATCH', `/users/${encodeURIComponent(String(id))}`, { body }),

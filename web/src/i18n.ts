@@ -42,6 +42,8 @@ const zh = {
   menuImport: '数据导入',
   menuUsers: '用户与角色',
   menuCommunity: '社区服务',
+  partyMemberIdOptional: '党员编号（选填）',
+  partyMemberIdHint: '党员账号：填写党员档案的编号，之后可授予“党员”角色',
   menuAudit: '审计日志',
   menuAccount: '账号设置',
   // header
@@ -485,6 +487,8 @@ const en: Record<MsgKey, string> = {
   menuImport: 'Import',
   menuUsers: 'Users & roles',
   menuCommunity: 'Community services',
+  partyMemberIdOptional: 'Party member id (optional)',
+  partyMemberIdHint: "A party member's account: the id of the member's record; the account may then hold the party member role",
   menuAudit: 'Audit log',
   menuAccount: 'Account',
   logout: 'Log out',

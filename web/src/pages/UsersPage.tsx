@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, type ButtonProps, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { Alert, Button, type ButtonProps, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { PlusOutlined, UnlockOutlined } from '@ant-design/icons';
 import { api, ApiError, asArray, isForbidden, type RoleDef, type UserItem } from '../api.ts';
 import { Forbidden, formatTime, Masked, RegionTreeSelect, toastError, toastSuccess, useAsync, useAuth } from '../common.tsx';
@@ -211,7 +211,7 @@ export default function UsersPage() {
 
 function CreateUserModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
   const { t } = useI18n();
-  const [form] = Form.useForm<{ username: string; displayName: string; phone?: string; password: string }>();
+  const [form] = Form.useForm<{ username: string; displayName: string; phone?: string; password: string; partyMemberId?: number }>();
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const submit = async () => {
@@ -224,6 +224,7 @@ function CreateUserModal({ open, onClose, onCreated }: { open: boolean; onClose:
         displayName: v.displayName.trim(),
         ...(v.phone?.trim() ? { phone: v.phone.trim() } : {}),
         password: v.password,
+        ...(v.partyMemberId ? { partyMemberId: v.partyMemberId } : {}),
       });
       toastSuccess(t('userCreated'));
       form.resetFields();
@@ -260,6 +261,9 @@ function CreateUserModal({ open, onClose, onCreated }: { open: boolean; onClose:
         </Form.Item>
         <Form.Item name="phone" label={t('phoneOptional')}>
           <Input data-testid="new-phone" />
+        </Form.Item>
+        <Form.Item name="partyMemberId" label={t('partyMemberIdOptional')} extra={t('partyMemberIdHint')}>
+          <InputNumber min={1} precision={0} style={{ width: '100%' }} data-testid="new-party-member-id" />
         </Form.Item>
         <Form.Item name="password" label={t('initialPassword')} extra={t('passwordPolicyHint')} rules={[{ required: true, message: t('passwordRequired') }]}>
           <Input.Password autoComplete="new-password" data-testid="new-password" />
