@@ -13,7 +13,7 @@ import { hashTrackingToken, newTrackingToken, nextNumber } from '../community/to
 import { recordServiceHours } from '../dual-reporting/service-hours.ledger.ts';
 import { readPhotoFile } from '../photos/photo-storage.ts';
 import type { Actor } from '../policy/actor.ts';
-import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
+import { authorize, can, mayEver, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { awardUnitPoints } from '../unit-points/unit-points.ledger.ts';
 import { nextWishStatus, wallStatuses, wishActionsFrom, type MicroWishAction, type MicroWishStatus } from './micro-wishes-lifecycle.ts';
@@ -327,7 +327,8 @@ export async function listWishes(context: AppContext, actor: Actor, query: WishL
   const where = await listWhere(context, actor, query);
   const { page, pageSize, offset } = pageOfList(query);
   const { items, total } = await pageOfWishes(context.database, where, pageSize, offset);
-  return { items: items.map((w) => staffView(actor, w)), page, pageSize, total };
+  // mayPost: the console's "post for a resident" button, from the same policy (no rule copied into the UI).
+  return { items: items.map((w) => staffView(actor, w)), page, pageSize, total, mayPost: mayEver(actor, 'micro_wish', 'post') };
 }
 
 const statusWords: Record<MicroWishStatus, string> = { posted: '待认领', claimed: '已认领', fulfilled: '已实现', confirmed: '已确认', withdrawn: '已撤回' };
@@ -356,8 +357,22 @@ export async function wishLedger(context: AppContext, actor: Actor, query: WishL
       { header: '确认时间', time: true, width: 20, value: (w) => w.confirmedAt },
       { header: '实现说明', width: 30, value: (w) => w.fulfilmentNote },
     ],
-    batches: keysetBatches((after, size) => wishesAfter(context.database, where, after, size)),
+    batches: await firstBatchEagerly(keysetBatches((after, size) => wishesAfter(context.database, where, after, size))),
   };
+}
+
+/**
+ * Runs the first query before the response starts: a value the database refuses (a NUL byte in q) is then a
+ * clean 400 instead of a download cut off half-way.
+ */
+async function firstBatchEagerly<T>(batches: AsyncIterable<T[]>): Promise<AsyncIterable<T[]>> {
+  const iterator = batches[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
 }
 
 // ── Steps ───────────────────────────────────────────────────────────────────────────────────────────
