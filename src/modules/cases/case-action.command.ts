@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { appendAudit, appendAuditAlone, randomStripe } from '../audit/audit.service.ts';
+import { awardCaseSatisfiedPoints } from '../incentives/incentive-points.ledger.ts';
 import { auditOf, type ClientInfo } from '../auth/auth.service.ts';
 import type { Actor } from '../policy/actor.ts';
 import { can } from '../policy/authorize.ts';
@@ -155,6 +156,8 @@ export async function applyCaseAction(context: AppContext, tx: Tx, performer: Pe
       closed_at = ${next.status === 'closed' || next.status === 'declined' || next.status === 'merged' ? sql`now()` : sql`closed_at`},
       updated_at = now()
     WHERE id = ${caseId}`);
+  // 一事一评: 满意 earns the building head points, in this transaction (src/modules/incentives).
+  if (action === 'rate') await awardCaseSatisfiedPoints(context.database, tx, caseId);
   const actorUserId = performer.kind === 'staff' ? performer.actor.userId : null;
   const actorLabel = performer.kind === 'staff' ? performer.actor.displayName : performer.kind === 'resident' ? '居民' : '系统';
   const [event] = await context.database.rows<{ id: number }>(sql`INSERT INTO case_events (city_id, case_id, action, from_status, to_status, actor_user_id, actor_label, note, attachments, details, is_public)
