@@ -290,3 +290,21 @@ describe('service orders: anonymous orders are rate limited per client', () => {
     expect(Number(n)).toBe(3);
   });
 });
+
+describe('service orders: ledgers refuse bad search words before streaming', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await buildScopedCity(t.context.database, t.context.cipher);
+  });
+  afterAll(async () => t?.close());
+
+  it('a NUL in q is a 400 with the error body, for both ledgers', async () => {
+    const cookie = await t.login('dispatcher');
+    for (const url of ['/api/v1/service-orders/export.xlsx?q=a%00b', '/api/v1/service-offerings/export.xlsx?q=%00']) {
+      const response = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json().error.code).toBe('bad_request');
+    }
+  });
+});

@@ -43,6 +43,20 @@ function checkedHours(hours: string | null | undefined): string | null {
   return String(value);
 }
 
+/**
+ * Keyset batches whose first page is read before the answer starts: a query the database refuses (a NUL
+ * in the search words, say) becomes a clean 4xx instead of a stream cut off half-way.
+ */
+async function prefetchedBatches<T extends { id: number }>(fetch: (afterId: number, size: number) => Promise<T[]>, size = 2000): Promise<AsyncIterable<T[]>> {
+  const first = await fetch(0, size);
+  return (async function* () {
+    if (first.length === 0) return;
+    yield first;
+    if (first.length < size) return;
+    yield* keysetBatches((after, n) => fetch(Math.max(after, Number(first[first.length - 1].id)), n), size);
+  })();
+}
+
 // ── Catalogue ───────────────────────────────────────────────────────────────────────────────────────
 
 /** The city's categories, with the default set inserted the first time a city has none. */
@@ -105,7 +119,7 @@ export async function offeringLedger(context: AppContext, actor: Actor, query: O
       { header: '启用', width: 8, value: (r) => r.active },
       { header: '创建时间', width: 20, time: true, value: (r) => new Date(r.created_at) },
     ],
-    batches: keysetBatches((after, size) => repo.offeringsAfter(context.database, where, after, size)),
+    batches: await prefetchedBatches((after, size) => repo.offeringsAfter(context.database, where, after, size)),
   };
 }
 
@@ -223,7 +237,7 @@ export async function orderLedger(context: AppContext, actor: Actor, query: Orde
       { header: '评分', width: 8, value: (r) => (r.rating === null ? null : Number(r.rating)) },
       { header: '评价', width: 30, value: (r) => r.rating_comment },
     ],
-    batches: keysetBatches((after, size) => repo.ordersAfter(context.database, where, after, size)),
+    batches: await prefetchedBatches((after, size) => repo.ordersAfter(context.database, where, after, size)),
   };
 }
 
