@@ -276,4 +276,21 @@ describe('micro-wishes (微心愿)', () => {
     await as(null, 'POST', `/api/v1/public/wishes/${wish.trackingToken}/withdraw`, {});
     expect((await as(null, 'GET', photoUrl)).statusCode).toBe(404);
   });
+
+  it('the claimer’s fulfilment photo: their own upload from their address, shown to the wisher', async () => {
+    const wish = await post();
+    await step('unitcontact', wish.id, 'claim');
+    const ip = freshIp();
+    const body = multipart(plainJpeg());
+    const { token } = (await t.app.inject({ method: 'POST', url: '/api/v1/public/photos', remoteAddress: ip, payload: body.payload, headers: body.headers })).json() as { token: string };
+    const fulfil = (remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/micro-wishes/${wish.id}/fulfil`, remoteAddress, headers: { cookie: cookie.unitcontact }, payload: { note: '已送到', photoToken: token } });
+    expect((await fulfil(freshIp())).statusCode).toBe(400); // someone else's upload
+    expect((await wishRow(wish.id)).status).toBe('claimed');
+    const done = await fulfil(ip);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().fulfilmentPhotoUrl).toBe(`/api/v1/public/wish-photos/${token}`);
+    const view = (await as(null, 'GET', `/api/v1/public/wishes/${wish.trackingToken}`)).json() as { fulfilmentPhotoUrl: string };
+    expect((await as(null, 'GET', view.fulfilmentPhotoUrl)).statusCode).toBe(200);
+  });
 });

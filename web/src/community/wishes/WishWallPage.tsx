@@ -158,14 +158,31 @@ function ActionModal({ wish, action, onCancel, onSubmit }: { wish: Wish; action:
   const w = useWishWords();
   const [form] = Form.useForm<{ text?: string }>();
   const [busy, setBusy] = useState(false);
+  const [photo, setPhoto] = useState<{ token: string; name: string } | null>(null);
+  const [uploading, setUploading] = useState(false);
   const field = action === 'confirm' ? 'thanksNote' : 'note';
+  // The claimer's photo goes through the public upload (bound to this browser's address), which a liaison or a
+  // party member may use without the case-photo permission; the wish then takes it as theirs.
+  async function upload(file: File) {
+    setUploading(true);
+    try {
+      const form = new FormData();
+      form.append('file', file, file.name || 'photo.jpg');
+      const uploaded = await apiRequest<{ token: string }>('POST', '/public/photos', { form });
+      setPhoto({ token: uploaded.token, name: file.name });
+    } catch {
+      setPhoto(null);
+    } finally {
+      setUploading(false);
+    }
+  }
   const title = action === 'fulfil' ? w('fulfilTitle') : action === 'confirm' ? w('confirmTitle') : w(`action.${action}`);
   const label = action === 'fulfil' ? w('fulfilNote') : action === 'confirm' ? w('thanksNote') : w('noteTitle');
   async function submit() {
     const { text } = await form.validateFields();
     setBusy(true);
     try {
-      await onSubmit(text?.trim() ? { [field]: text.trim() } : {});
+      await onSubmit({ ...(text?.trim() ? { [field]: text.trim() } : {}), ...(action === 'fulfil' && photo ? { photoToken: photo.token } : {}) });
     } catch {
       // the API client has shown the error
     } finally {
@@ -173,11 +190,20 @@ function ActionModal({ wish, action, onCancel, onSubmit }: { wish: Wish; action:
     }
   }
   return (
-    <Modal open title={`${title} · ${wish.title}`} okText={w('ok')} cancelText={w('cancel')} confirmLoading={busy} onOk={() => void submit()} onCancel={onCancel} okButtonProps={{ 'data-testid': 'wish-action-ok' } as never}>
+    <Modal open title={`${title} · ${wish.title}`} okText={w('ok')} cancelText={w('cancel')} confirmLoading={busy || uploading} onOk={() => void submit()} onCancel={onCancel} okButtonProps={{ 'data-testid': 'wish-action-ok' } as never}>
       <Form form={form} layout="vertical">
         <Form.Item name="text" label={label} rules={action === 'fulfil' ? [{ required: true, min: 2, whitespace: true, message: w('fulfilNoteHint') }] : []}>
           <Input.TextArea rows={3} maxLength={action === 'confirm' ? 300 : 500} placeholder={action === 'fulfil' ? w('fulfilNoteHint') : undefined} data-testid="wish-action-note" />
         </Form.Item>
+        {action === 'fulfil' && (
+          <Form.Item label={w('fulfilPhoto')}>
+            <Space>
+              <input type="file" accept="image/jpeg,image/png" data-testid="wish-fulfil-photo" disabled={uploading} onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])} />
+              {uploading && <Typography.Text type="secondary">…</Typography.Text>}
+              {photo && <Typography.Text type="success" data-testid="wish-fulfil-photo-done">✓</Typography.Text>}
+            </Space>
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );
