@@ -244,5 +244,11 @@ describe('shared resources (API)', () => {
     const venueBookings = (await as('dispatcher', 'GET', `/api/v1/resource-bookings?resourceId=${venue}&pageSize=200`)).json().total;
     expect(workbook.worksheets[0].rowCount).toBe(1 + venueBookings);
     expect(workbook.worksheets[0].getRow(1).getCell(1).value).toBe('资源');
+    // Words the database refuses (a NUL byte) answer 400 before the Excel stream starts.
+    for (const url of ['/api/v1/resource-bookings/export.xlsx?q=a%00b', '/api/v1/shared-resources/export.xlsx?q=%00']) {
+      const refused = await as('dispatcher', 'GET', url);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.code).toBe('bad_request');
+    }
   });
 });

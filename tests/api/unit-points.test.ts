@@ -156,6 +156,12 @@ describe('unit points (API)', () => {
     expect(sheet.rowCount).toBe(2);
     expect(sheet.getRow(2).getCell(1).value).toBe('高分单位');
     expect(sheet.getRow(2).getCell(3).value).toBe(110);
+    // Words the database refuses (a NUL byte) answer 400 before the Excel stream starts, not a broken download.
+    for (const url of ['/api/v1/unit-points/balances/export.xlsx?q=a%00b', `/api/v1/unit-points/units/${units.high}/entries/export.xlsx?communityId=${city.a.community.id}&q=%00`]) {
+      const refused = await as('dispatcher', 'GET', url);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.code).toBe('bad_request');
+    }
   });
 
   it('manual adjustments need a note and a non-zero amount, move the balance and are audited', async () => {

@@ -7,7 +7,8 @@ import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts
 import type { Actor } from '../policy/actor.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { likePattern, pageOfList, regionPathOf } from '../community/list-query.ts';
-import { chinaToday, keysetBatches, type Ledger } from '../community/list-export.ts';
+import { chinaToday, type Ledger } from '../community/list-export.ts';
+import { eagerKeysetBatches } from '../shared-resources/eager-batches.ts';
 import { DEFAULT_UNIT_POINT_RULES, DEFAULT_UNIT_POINT_SETTINGS, pointStanding, unitPointBalance, type UnitPointEvent } from './unit-points.ledger.ts';
 import * as repo from './unit-points.repository.ts';
 import { ruleEvents, type AdjustmentInput, type BalanceFilters, type EntryFilters, type RulesInput, type SettingsInput } from './unit-points.schemas.ts';
@@ -124,6 +125,7 @@ export async function listBalances(context: AppContext, actor: Actor, query: Bal
 
 export async function balanceLedger(context: AppContext, actor: Actor, query: Omit<BalanceFilters, 'page' | 'pageSize'>): Promise<Ledger<repo.BalanceRow & { id: number }>> {
   const where = await balanceWhere(context, actor, query);
+  const { rows } = await repo.listBalances(context.database, actor.cityId, where, null);
   const today = chinaToday();
   return {
     fileName: `驻区单位积分台账-${today}.xlsx`,
@@ -141,9 +143,8 @@ export async function balanceLedger(context: AppContext, actor: Actor, query: Om
       { header: '表彰线', width: 10, value: (r) => r.honourThreshold },
       { header: '最近记分', width: 20, value: (r) => (r.lastEntryAt ? new Date(r.lastEntryAt) : null), time: true },
     ],
-    // A community has tens to hundreds of units: one batch.
+    // A city has hundreds to a few thousand member units: one batch, read before the response starts.
     batches: (async function* () {
-      const { rows } = await repo.listBalances(context.database, actor.cityId, where, null);
       yield rows.map((r, i) => ({ ...r, id: i + 1 }));
     })(),
   };
@@ -206,7 +207,7 @@ export async function unitEntryLedger(context: AppContext, actor: Actor, unitId:
       { header: '记分人', width: 14, value: (r) => r.createdByName },
       { header: '社区', width: 16, value: () => community.name },
     ],
-    batches: keysetBatches(async (afterId, size) => (await repo.listEntries(context.database, unit.id, community.id, where, { afterId, limit: size })).rows),
+    batches: await eagerKeysetBatches(async (afterId, size) => (await repo.listEntries(context.database, unit.id, community.id, where, { afterId, limit: size })).rows),
   };
 }
 
