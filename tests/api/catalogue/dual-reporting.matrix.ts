@@ -8,7 +8,8 @@ import { communityAndUp, pick } from './types.ts';
 /**
  * Each side has a registration of its party member, an organisation registration of its resident unit, a post with
  * a claim and a logged session; state-changing rows get their own record per role and side (a fresh registration
- * to end, a post to close or reopen, a claim to withdraw, a party member to register).
+ * to end, a post to close or reopen, a claim to withdraw, a party member to register). The extra party members sit at
+ * the community's path, outside the grid worker's list the core matrix checks.
  */
 const readers: Role[] = [...communityAndUp, 'organization_officer', 'party_member', 'unit_contact'];
 const outsideReaders: Role[] = ['city_admin', 'organization_officer'];
@@ -32,7 +33,7 @@ export async function setup(t: TestApp, city: City) {
       one(sql`INSERT INTO community_posts (city_id, community_id, region_path, title, slots, status) VALUES (${city.cityId}, ${s.community.id}, ${s.community.path}, '矩阵岗位', 100, ${status}) RETURNING id`);
     // Side A's claimant is the partymember account (registered by the factory); B's is a member of its own here, so
     // other catalogues may still register B's factory member.
-    const memberId = side === 'inside' ? s.partyMember.id : (await city.factory.partyMember(city.cityId, s.gridOrg.id, s.grid)).id;
+    const memberId = side === 'inside' ? s.partyMember.id : (await city.factory.partyMember(city.cityId, s.gridOrg.id, s.community)).id;
     state.registration[side] = side === 'inside'
       ? Number((await db.rows<{ id: number }>(sql`SELECT id FROM dual_registrations WHERE party_member_id = ${memberId} AND status = 'active'`))[0].id)
       : await registration(memberId);
@@ -47,8 +48,8 @@ export async function setup(t: TestApp, city: City) {
     state.hours[side] = await one(sql`INSERT INTO service_hours (city_id, community_id, region_path, party_member_id, source_kind, source_id, served_on, hours)
       VALUES (${city.cityId}, ${s.community.id}, ${s.community.path}, ${memberId}, 'post', ${state.post[side]}, ${chinaDate()}, 1) RETURNING id`);
     for (const role of roles) {
-      const member = await city.factory.partyMember(city.cityId, s.gridOrg.id, s.grid);
-      state.perRole.set(`member:${side}:${role}`, (await city.factory.partyMember(city.cityId, s.gridOrg.id, s.grid)).id);
+      const member = await city.factory.partyMember(city.cityId, s.gridOrg.id, s.community);
+      state.perRole.set(`member:${side}:${role}`, (await city.factory.partyMember(city.cityId, s.gridOrg.id, s.community)).id);
       state.perRole.set(`registration:${side}:${role}`, await registration(member.id));
       state.perRole.set(`close:${side}:${role}`, await post());
       state.perRole.set(`reopen:${side}:${role}`, await post('closed'));
