@@ -25,6 +25,7 @@ import { scopeUrl, useScope } from '../components/command/scope.ts';
 import { TrendChart } from '../components/command/TrendChart.tsx';
 import { WatchList } from '../components/command/WatchList.tsx';
 import { MetricSettingsButton } from '../components/command/MetricSettingsButton.tsx';
+import { CommunityServicesPanel } from '../components/command/CommunityServicesPanel.tsx';
 
 const POLL_MS = 60_000;
 const WALL_POLL_MS = 30_000;
@@ -280,6 +281,11 @@ export default function CommandCentrePage() {
               </div>
             )}
           </div>
+          {node.kind === 'region' && resolved && (
+            <div className="cmd-card">
+              <CommunityServicesPanel node={resolved.node} from={resolved.from} to={resolved.to} tick={tick} />
+            </div>
+          )}
         </div>
       </Spin>
     </div>
