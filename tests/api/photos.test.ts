@@ -271,7 +271,11 @@ describe('photos', () => {
     const c = await report(ip);
     const kept = (await upload({ content: plainJpeg(8, 8) }, ip)).json() as { token: string };
     const dropped = (await upload({ content: plainJpeg(8, 8) }, ip)).json() as { token: string };
+    const onWish = (await upload({ content: plainJpeg(8, 8) }, ip)).json() as { token: string };
     await link({ caseId: c.id, caseEventId: null, tokens: [kept.token], uploaderUserId: null, uploaderIp: ip });
+    // A micro-wish holds its photo by upload token, without a case.
+    await t.context.database.db.execute(sql`INSERT INTO micro_wishes (city_id, number, tracking_token_hash, community_id, region_path, title, wisher_name, photo_key)
+      VALUES (${city.cityId}, 'WX-photo-test', 'hash-photo-test', ${city.a.community.id}, ${city.a.community.path}, '一本字典', '王奶奶', ${onWish.token})`);
     const droppedRow = await attachmentRow(dropped.token);
     const droppedFile = path.join(dataDir, 'uploads', String(droppedRow.storage_key).slice(0, 2), `${droppedRow.storage_key}.jpg`);
     expect(await pruneUnattachedPhotos(t.context, new Date(Date.now() - 3600_000))).toBe(0);
@@ -280,6 +284,7 @@ describe('photos', () => {
     expect(await attachmentRow(dropped.token)).toBeUndefined();
     await expect(fs.access(droppedFile)).rejects.toThrow();
     expect(await attachmentRow(kept.token)).toBeTruthy();
+    expect(await attachmentRow(onWish.token)).toBeTruthy();
     expect((await get(`/api/v1/photos/${dropped.token}`)).statusCode).toBe(404);
   });
 });

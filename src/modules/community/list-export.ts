@@ -51,8 +51,23 @@ export async function writeLedger<T>(ledger: Ledger<T>, out: NodeJS.WritableStre
   return rows;
 }
 
+/**
+ * Runs the first query before the response starts: a value the database refuses (a NUL byte in q) or a
+ * refusal of the service is then a clean 4xx instead of a download cut off half-way.
+ */
+async function firstBatchEagerly<T>(batches: AsyncIterable<T[]>): Promise<AsyncIterable<T[]>> {
+  const iterator = batches[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+}
+
 /** Streams a ledger as the response (Content-Disposition with the Chinese file name and an ASCII fallback). */
-export function sendLedger<T>(request: FastifyRequest, reply: FastifyReply, ledger: Ledger<T>) {
+export async function sendLedger<T>(request: FastifyRequest, reply: FastifyReply, input: Ledger<T>) {
+  const ledger = { ...input, batches: await firstBatchEagerly(input.batches) };
   const body = new PassThrough();
   body.on('error', () => undefined);
   reply.header('Content-Type', XLSX_CONTENT_TYPE).header('Content-Disposition', contentDisposition(ledger.fileName, ledger.asciiFileName));

@@ -134,7 +134,11 @@ async function caseRecord(context: AppContext, caseId: number) {
  */
 export async function pruneUnattachedPhotos(context: AppContext, olderThan: Date): Promise<number> {
   const rows = await context.database.rows<{ storage_key: string }>(sql`
-    DELETE FROM attachments WHERE case_id IS NULL AND created_at < ${olderThan.toISOString()} RETURNING storage_key`);
+    DELETE FROM attachments a WHERE a.case_id IS NULL AND a.created_at < ${olderThan.toISOString()}
+      -- A micro-wish keeps its photos by upload token (its own and the fulfilment's).
+      AND NOT EXISTS (SELECT 1 FROM micro_wishes w WHERE w.photo_key = a.upload_token)
+      AND NOT EXISTS (SELECT 1 FROM micro_wishes w WHERE w.fulfilment_photo_key = a.upload_token)
+    RETURNING storage_key`);
   for (const row of rows) await removePhotoFile(context.config, row.storage_key);
   return rows.length;
 }
