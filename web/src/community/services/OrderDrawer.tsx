@@ -148,6 +148,8 @@ function ActionModal({ order, action, onCancel, onRun }: { order: OrderDetail; a
         {kind === 'assignee' ? (
           <Form.Item name="assignee" label={s('chooseAssignee')} rules={[{ required: true, message: s('required') }]}>
             <Select
+              showSearch
+              optionFilterProp="label"
               data-testid="service-order-assignee"
               loading={candidates.loading}
               notFoundContent={s('noCandidates')}

@@ -15,7 +15,7 @@ export const routes: CommunityRoute[] = [
     icon: <ShoppingCartOutlined />,
     order: 20,
     // Staff who read or dispatch; a party member whose only reach is their own orders gets "my orders".
-    allowed: (a) => a.dispatchServiceOrders || (a.viewServiceOrders && !a.serveOrders),
+    allowed: (a, me) => a.dispatchServiceOrders || (a.viewServiceOrders && !a.serveOrders && !me.partyMemberId),
     component: ServiceOrdersPage,
   },
   {
@@ -24,7 +24,9 @@ export const routes: CommunityRoute[] = [
     label: menuLabels.mine,
     icon: <SolutionOutlined />,
     order: 21,
-    allowed: (a) => a.serveOrders,
+    // abilities.serveOrders is computed from scopeFor, which ignores 'assigned' rules, so it is never true
+    // yet: a login tied to a party member gets the page (the server still decides every order).
+    allowed: (a, me) => a.serveOrders || (me.partyMemberId !== null && me.partyMemberId !== undefined),
     component: MyServiceOrdersPage,
   },
   {
