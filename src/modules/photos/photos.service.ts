@@ -6,7 +6,7 @@ import { enforceRateLimit } from '../../shared/rate-limit.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { auditOf, type ClientInfo } from '../auth/auth.service.ts';
 import type { Actor } from '../policy/actor.ts';
-import { can, requireAbility } from '../policy/authorize.ts';
+import { can, mayEver, requireAbility } from '../policy/authorize.ts';
 import { MAX_ATTACHMENTS, findAttachmentByToken, insertAttachment, photoUrl } from './attachments.repository.ts';
 import { detectImageType, ImageError } from './image.ts';
 import type { ImageProcessor } from './image-processor.ts';
@@ -29,7 +29,8 @@ export interface Uploader {
 export async function enforcePhotoRateLimit(context: AppContext, uploader: Uploader) {
   const { intakeLimitPerClient, intakeLimitWindowSeconds } = context.config;
   if (uploader.actor) {
-    requireAbility(uploader.actor, 'case', 'read');
+    // Staff who work cases, and those who post or fulfil micro-wishes (party members, unit liaisons), upload photos.
+    if (!mayEver(uploader.actor, 'micro_wish', 'claim') && !mayEver(uploader.actor, 'micro_wish', 'post')) requireAbility(uploader.actor, 'case', 'read');
     await enforceRateLimit(context, `photo:user:${uploader.actor.userId}`, intakeLimitPerClient > 0 ? STAFF_PHOTOS_PER_WINDOW : 0, intakeLimitWindowSeconds, 'Too many photo uploads: please try again later');
   } else {
     await enforceRateLimit(context, `photo:ip:${uploader.client.ip ?? 'unknown'}`, intakeLimitPerClient * MAX_ATTACHMENTS, intakeLimitWindowSeconds, 'Too many photo uploads from here: please try again later');
