@@ -205,6 +205,8 @@ describe('three lists (三张清单): needs, quarterly problems, services', () =
     expect(seen.total).toBe(1); // the service item of B's community, nothing of A
     expect(seen.items.map((i: { regionNodeId: number }) => i.regionNodeId)).toEqual([city.b.community.id]);
     expect((await get('dispatcher', '/api/v1/community-lists?quarter=2026Q5')).statusCode).toBe(400);
+    // A word the database refuses (NUL) is a 400 before the ledger starts, not a cut-off download.
+    expect((await get('dispatcher', '/api/v1/community-lists/export.xlsx?q=a%00b')).statusCode).toBe(400);
     expect((await get('dispatcher', `/api/v1/community-lists?regionId=${city.other.node.id}`)).statusCode).toBe(400);
     const paged = (await get('dispatcher', '/api/v1/community-lists?page=2&pageSize=2')).json();
     expect(paged).toMatchObject({ page: 2, pageSize: 2 });

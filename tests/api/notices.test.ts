@@ -105,6 +105,8 @@ describe('notices and openness (公告与公开) and deliberation (议事协商)
     workbook.worksheets[0].eachRow((row, n) => n > 1 && ids.push(Number(row.getCell(1).value)));
     expect(ids.sort((a, b) => a - b)).toEqual((list.items as Array<{ id: number }>).map((i) => i.id).sort((a, b) => a - b));
     expect(list.total).toBe(ids.length);
+    expect((await get('dispatcher', '/api/v1/notices/export.xlsx?q=a%00b')).statusCode).toBe(400);
+    expect((await get('dispatcher', '/api/v1/deliberations/export.xlsx?q=a%00b')).statusCode).toBe(400);
   });
 
   it('a community council: planned → held → published, proposals decided with valid votes, results public without personal data', async () => {

@@ -9,9 +9,10 @@ import { auditOf } from '../auth/auth.service.ts';
 import { caseDetail } from '../cases/cases.service.ts';
 import { actorLabelOf, appendItemEvent, itemTimeline } from '../community/item-events.ts';
 import { actionsFrom, nextStatus } from '../community/lifecycle.ts';
-import { chinaToday, keysetBatches, sendLedger, type LedgerColumn } from '../community/list-export.ts';
+import { chinaToday, sendLedger, type LedgerColumn } from '../community/list-export.ts';
 import { commonFilters, communityOfPath, nodeOf, pageOfList, type ListFilters } from '../community/list-query.ts';
 import type { Actor } from '../policy/actor.ts';
+import { checkedBatches } from './checked-batches.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { awardUnitPoints } from '../unit-points/unit-points.ledger.ts';
@@ -178,7 +179,7 @@ export async function exportListItems(context: AppContext, actor: Actor, query: 
     asciiFileName: `community-lists-${chinaToday()}.xlsx`,
     sheetName: name,
     columns: ledgerColumns,
-    batches: keysetBatches((after, size) => repository.itemBatch(context.database, where, after, size)),
+    batches: await checkedBatches((after, size) => repository.itemBatch(context.database, where, after, size)),
   });
 }
 
@@ -254,7 +255,7 @@ export async function createListItem(context: AppContext, actor: Actor, input: C
     if (source === 'resident_unit') {
       const grant = actor.grants.find((g) => g.role === 'unit_contact' && g.unitId !== null && g.regionPath !== null && node.path.startsWith(g.regionPath) && (input.posterUnitId === undefined || g.unitId === input.posterUnitId));
       if (!grant) throw forbidden('Only the liaison of a resident unit posts its needs, in a community it belongs to');
-      if (node.level !== 'community') throw new AppError('validation_failed', "A resident unit's need belongs to its community: give the community", { regionId: input.regionId });
+      if (node.level !== 'community') throw forbidden("A resident unit posts its needs at its community, not at a grid or building");
       item.posterUnitId = grant.unitId;
     } else {
       if (!asStaff) throw forbidden("A resident unit's liaison posts the unit's own needs only");
