@@ -232,6 +232,9 @@ describe('building heads, partner shops and the red flag (API)', () => {
       expect(response.statusCode, url).toBe(200);
       expect(response.rawPayload.subarray(0, 2).toString()).toBe('PK');
     }
+    expect((await call('dispatcher', 'GET', '/api/v1/incentives/entries?q=楼栋清洁')).json().total).toBeGreaterThan(0);
+    // A NUL in the search words is a 400 before anything is streamed (PostgreSQL refuses it mid-export otherwise).
+    for (const url of ['/api/v1/incentives/heads/export.xlsx?q=a%00b', '/api/v1/incentives/entries?q=a%00b']) expect((await call('dispatcher', 'GET', url)).statusCode, url).toBe(400);
     expect((await call('gridworker', 'GET', '/api/v1/incentives/heads')).statusCode).toBe(403);
     expect((await call('unitcontact', 'GET', '/api/v1/incentives/evaluations')).statusCode).toBe(403);
   });

@@ -123,6 +123,7 @@ describe('joint meetings and co-building items (API)', () => {
     expect((await call('dispatcher', 'GET', '/api/v1/alliances')).json().total).toBe(1);
     expect((await call('cityadmin', 'GET', '/api/v1/alliances')).json().total).toBe(2);
     expect((await call('buildinghead', 'GET', '/api/v1/joint-meetings')).statusCode).toBe(403);
+    for (const url of ['/api/v1/alliances/export.xlsx?q=a%00b', '/api/v1/co-building-items/export.xlsx?q=%00']) expect((await call('dispatcher', 'GET', url)).statusCode, url).toBe(400);
     for (const url of ['/api/v1/alliances/export.xlsx', '/api/v1/joint-meetings/export.xlsx?status=held', '/api/v1/co-building-items/export.xlsx?overdue=false']) {
       const response = await call('dispatcher', 'GET', url);
       expect(response.statusCode, url).toBe(200);

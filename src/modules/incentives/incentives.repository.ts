@@ -83,7 +83,7 @@ export interface EntryRow {
 
 const entrySelect = sql`SELECT e.*, u.display_name AS user_name, c.display_name AS created_by_name
   FROM incentive_point_entries e JOIN users u ON u.id = e.user_id LEFT JOIN users c ON c.id = e.created_by`;
-const entryCount = sql`SELECT count(*)::int AS total FROM incentive_point_entries e`;
+const entryCount = sql`SELECT count(*)::int AS total FROM incentive_point_entries e JOIN users u ON u.id = e.user_id`;
 
 export const listEntries = (database: Database, where: SQL[], page: Page) =>
   paged(database, entrySelect, entryCount, where, sql`e.id DESC`, sql`e.id`, page, (row): EntryRow => ({

@@ -16,6 +16,14 @@ import { buildingHeadsOf, incentiveBalance, writeIncentiveEntry } from './incent
 import { codeLifecycle, INCENTIVE_POINTS } from './incentives-lifecycle.ts';
 import * as repository from './incentives.repository.ts';
 
+/**
+ * PostgreSQL refuses NUL in text. An Excel export runs its query after the headers are sent, so a NUL
+ * in the search words must be refused here, as a 400, before anything is streamed.
+ */
+function refuseNul(q: string | undefined) {
+  if (q?.includes('\u0000')) throw new AppError('validation_failed', 'q must not contain NUL characters', { field: 'q' });
+}
+
 /** A code is good for 24 hours. */
 export const CODE_LIFETIME_MS = 24 * 3600_000;
 /** Wrong guesses at the counter: 30 a minute per clerk, so 10^8 codes cannot be walked. */
@@ -57,6 +65,7 @@ const settleExpired = (context: AppContext, cityId: number, userId?: number) => 
 // ---------- heads and their points ----------
 
 export async function headWhere(context: AppContext, actor: Actor, query: ListFilters) {
+  refuseNul(query.q);
   requireAbility(actor, 'incentive', 'read');
   return [
     ...repository.headBase(actor.cityId),
@@ -73,6 +82,7 @@ export async function listHeads(context: AppContext, actor: Actor, query: ListFi
 }
 
 export async function entryWhere(context: AppContext, actor: Actor, query: ListFilters & { userId?: number; event?: string }) {
+  refuseNul(query.q);
   requireAbility(actor, 'incentive', 'read');
   // A head reads their own ledger wherever it was earned; staff read the entries of their area.
   const where = [
@@ -132,6 +142,7 @@ function offerVisibility(actor: Actor): SQL {
 const mayReadOffers = (actor: Actor) => ['read', 'redeem', 'verify_code'].some((a) => scopeFor(actor, 'incentive', a as 'read').regionPaths.length + scopeFor(actor, 'incentive', a as 'read').unitIds.length > 0 || scopeFor(actor, 'incentive', a as 'read').cityWide);
 
 export async function offerWhere(context: AppContext, actor: Actor, query: ListFilters & { shopUnitId?: number }) {
+  refuseNul(query.q);
   if (!mayReadOffers(actor)) throw new AppError('forbidden', 'Your roles do not allow reading partner-shop offers');
   const where = [
     sql`o.city_id = ${actor.cityId}`,
@@ -303,6 +314,7 @@ export async function cancelCode(context: AppContext, actor: Actor, id: number) 
 }
 
 export async function codeWhere(context: AppContext, actor: Actor, query: ListFilters & { offerId?: number }) {
+  refuseNul(query.q);
   if (!mayReadOffers(actor)) throw new AppError('forbidden', 'Your roles do not allow reading redemption codes');
   const where = [
     sql`r.city_id = ${actor.cityId}`,
@@ -324,6 +336,7 @@ export async function listCodes(context: AppContext, actor: Actor, query: ListFi
 // ---------- building evaluations and the red flag ----------
 
 export async function evaluationWhere(context: AppContext, actor: Actor, query: ListFilters & { period?: string; redFlag?: boolean }) {
+  refuseNul(query.q);
   requireAbility(actor, 'incentive', 'read');
   const where = [
     sql`v.city_id = ${actor.cityId}`,

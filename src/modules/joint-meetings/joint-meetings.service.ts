@@ -13,6 +13,14 @@ import { awardUnitPoints } from '../unit-points/unit-points.ledger.ts';
 import { itemLifecycle, itemPolicyAction, meetingLifecycle, type ItemAction, type ItemStatus } from './joint-meetings-lifecycle.ts';
 import * as repository from './joint-meetings.repository.ts';
 
+/**
+ * PostgreSQL refuses NUL in text. An Excel export runs its query after the headers are sent, so a NUL
+ * in the search words must be refused here, as a 400, before anything is streamed.
+ */
+function refuseNul(q: string | undefined) {
+  if (q?.includes('\u0000')) throw new AppError('validation_failed', 'q must not contain NUL characters', { field: 'q' });
+}
+
 /** Units that earn unit points for meetings (departments and partner shops are not resident units). */
 const pointEarningKinds = new Set(['resident_unit', 'agency', 'property_company', 'social_org']);
 
@@ -32,6 +40,7 @@ export async function listAlliances(context: AppContext, actor: Actor, query: Li
 }
 
 export async function allianceWhere(context: AppContext, actor: Actor, query: ListFilters) {
+  refuseNul(query.q);
   return [
     sql`a.city_id = ${actor.cityId}`,
     readScope(actor, sql`a.region_path`),
@@ -86,6 +95,7 @@ export async function addMember(context: AppContext, actor: Actor, allianceId: n
 // ---------- meetings ----------
 
 export async function meetingWhere(context: AppContext, actor: Actor, query: ListFilters & { allianceId?: number }) {
+  refuseNul(query.q);
   const where = [
     sql`j.city_id = ${actor.cityId}`,
     readScope(actor, sql`j.region_path`),
@@ -242,6 +252,7 @@ export async function createItem(context: AppContext, actor: Actor, meetingId: n
 }
 
 export async function itemWhere(context: AppContext, actor: Actor, query: ListFilters & { meetingId?: number; leadUnitId?: number; overdue?: boolean }) {
+  refuseNul(query.q);
   const scope = scopeFor(actor, 'joint_meeting', 'read');
   const progress = scopeFor(actor, 'joint_meeting', 'report_progress');
   // A lead unit's liaison sees its own unit's items wherever the alliance sits.
