@@ -123,7 +123,7 @@ function Visits({ w, canRecord, onRecord, reload }: { w: W; canRecord: boolean; 
   const [purpose, setPurpose] = useState<string | undefined>();
   const [page, setPage] = useState(1);
   const query = { q: q || undefined, mine: mine || undefined, purpose, page, pageSize: 20 };
-  const list = useList<Visit>('/api/v1/grid-work/visits', query, [q, mine, purpose, page, reload]);
+  const list = useList<Visit>('/grid-work/visits', query, [q, mine, purpose, page, reload]);
   if (list.error && isForbidden(list.error)) return <Forbidden error={list.error} />;
   const columns: TableColumnsType<Visit> = [
     { title: w('visitedAt'), dataIndex: 'visitedAt', width: 170, render: (v: string) => formatTime(v) },
@@ -186,7 +186,7 @@ function VisitForm({ w, initial, onClose }: { w: W; initial: { householdId?: num
   const [buildingId, setBuildingId] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);
   const households = useAsync(
-    () => apiRequest<{ households: Array<{ id: number; doorNumber: string; headName: string | null }> }>('GET', `/api/v1/buildings/${buildingId}`),
+    () => apiRequest<{ households: Array<{ id: number; doorNumber: string; headName: string | null }> }>('GET', `/buildings/${buildingId}`),
     [buildingId],
     { skip: !buildingId },
   );
@@ -198,7 +198,7 @@ function VisitForm({ w, initial, onClose }: { w: W; initial: { householdId?: num
     if (v.hazardKind && v.hazardDescription) collected.hazards = [{ kind: v.hazardKind, description: v.hazardDescription }];
     setSaving(true);
     try {
-      const result = await apiRequest<{ id: number; needItemId: number | null }>('POST', '/api/v1/grid-work/visits', {
+      const result = await apiRequest<{ id: number; needItemId: number | null }>('POST', '/grid-work/visits', {
         body: {
           householdId: initial.householdId ?? v.householdId,
           visitedAt: localToIso(v.visitedAt),
@@ -281,14 +281,14 @@ function Disputes({ w, canRecord }: { w: W; canRecord: boolean }) {
   const [form] = Form.useForm();
   const [actionForm] = Form.useForm();
   const query = { q: q || undefined, status, category, page, pageSize: 20 };
-  const list = useList<Dispute>('/api/v1/grid-work/disputes', query, [q, status, category, page]);
-  const counts = useAsync(() => apiRequest<Counts>('GET', '/api/v1/grid-work/disputes/counts'), [list.data]);
+  const list = useList<Dispute>('/grid-work/disputes', query, [q, status, category, page]);
+  const counts = useAsync(() => apiRequest<Counts>('GET', '/grid-work/disputes/counts'), [list.data]);
   if (list.error && isForbidden(list.error)) return <Forbidden error={list.error} />;
 
   const register = async () => {
     const v = await form.validateFields();
     try {
-      await apiRequest('POST', '/api/v1/grid-work/disputes', { body: { ...v, gridId: Number(v.gridId) } });
+      await apiRequest('POST', '/grid-work/disputes', { body: { ...v, gridId: Number(v.gridId) } });
       message.success(w('saved'));
       setRegistering(false);
       form.resetFields();
@@ -301,7 +301,7 @@ function Disputes({ w, canRecord }: { w: W; canRecord: boolean }) {
     if (!acting) return;
     const v = await actionForm.validateFields();
     try {
-      const result = await apiRequest<Dispute>('POST', `/api/v1/grid-work/disputes/${acting.dispute.id}/actions`, { body: { action: acting.action, version: acting.dispute.version, ...v } });
+      const result = await apiRequest<Dispute>('POST', `/grid-work/disputes/${acting.dispute.id}/actions`, { body: { action: acting.action, version: acting.dispute.version, ...v } });
       message.success(result.caseNumber ? `${w('caseNumber')} ${result.caseNumber}` : w('saved'));
       setActing(null);
       actionForm.resetFields();
@@ -383,7 +383,7 @@ function Disputes({ w, canRecord }: { w: W; canRecord: boolean }) {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={acting !== null} title={acting ? `${w(acting.action)} · ${acting.dispute.title}` : ''} onCancel={() => setActing(null)} onOk={act} okText={w('ok')} cancelText={w('cancel')} okButtonProps={{ danger: acting?.action === 'escalate' }}>
+      <Modal open={acting !== null} title={acting ? `${w(acting.action)} · ${acting.dispute.title}` : ''} onCancel={() => setActing(null)} onOk={act} okText={w('ok')} cancelText={w('cancel')} okButtonProps={{ danger: acting?.action === 'escalate', 'data-testid': 'dispute-action-ok' } as never}>
         <Form form={actionForm} layout="vertical">
           {acting?.action === 'mediate' && (
             <Form.Item name="mediator" label={w('mediator')}>
@@ -417,12 +417,12 @@ function CareList({ w, canRecord, onVisit, reload }: { w: W; canRecord: boolean;
   const [form] = Form.useForm();
   const [everyForm] = Form.useForm();
   const query = { q: q || undefined, careGroup, overdue: overdue || undefined, page, pageSize: 20 };
-  const list = useList<CareSubject>('/api/v1/grid-work/care-subjects', query, [q, careGroup, overdue, page, reload]);
+  const list = useList<CareSubject>('/grid-work/care-subjects', query, [q, careGroup, overdue, page, reload]);
   if (list.error && isForbidden(list.error)) return <Forbidden error={list.error} />;
 
   const patch = async (id: number, body: Record<string, unknown>) => {
     try {
-      await apiRequest('PATCH', `/api/v1/grid-work/care-subjects/${id}`, { body });
+      await apiRequest('PATCH', `/grid-work/care-subjects/${id}`, { body });
       message.success(w('saved'));
       list.reload();
       return true;
@@ -434,7 +434,7 @@ function CareList({ w, canRecord, onVisit, reload }: { w: W; canRecord: boolean;
   const add = async () => {
     const v = await form.validateFields();
     try {
-      await apiRequest('POST', '/api/v1/grid-work/care-subjects', { body: v });
+      await apiRequest('POST', '/grid-work/care-subjects', { body: v });
       message.success(w('saved'));
       setAdding(false);
       form.resetFields();

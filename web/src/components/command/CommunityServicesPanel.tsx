@@ -55,9 +55,9 @@ export function CommunityServicesPanel({ node, from, to, tick }: { node: string;
   const w = words[lang === 'en' ? 'en' : 'zh'];
   const [sort, setSort] = useState('gridWork.resolutionRate');
   const query = { node, from, to };
-  const answer = useAsync(() => apiRequest<FiguresAnswer>('GET', '/api/v1/community-metrics', { query }), [node, from, to, tick]);
+  const answer = useAsync(() => apiRequest<FiguresAnswer>('GET', '/community-metrics', { query }), [node, from, to, tick]);
   const level = answer.data ? childLevel(answer.data.node.level) : null;
-  const ranking = useAsync(() => apiRequest<RankingAnswer>('GET', '/api/v1/community-metrics/rankings', { query: { ...query, level: level!, sort } }), [node, from, to, level, sort, tick], {
+  const ranking = useAsync(() => apiRequest<RankingAnswer>('GET', '/community-metrics/rankings', { query: { ...query, level: level!, sort } }), [node, from, to, level, sort, tick], {
     skip: !level,
   });
 
