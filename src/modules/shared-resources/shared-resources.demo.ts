@@ -14,12 +14,13 @@ export async function seedSharedResourcesDemo(context: AppContext, tx: Executor,
   const unitName = async (id: number | undefined) =>
     id === undefined ? null : ((await database.rows<{ name: string }>(sql`SELECT name FROM units WHERE id = ${id}`, tx))[0]?.name ?? null);
 
+  const [schoolName, hospitalName, powerName] = [await unitName(school), await unitName(hospital), await unitName(power)];
   const resources: Array<{ owner: number | null; kind: string; name: string; description: string; location: string; terms: string; priceNote: string | null; approval: boolean; capacity: number | null }> = [
     { owner: null, kind: 'venue', name: '党群服务中心多功能厅', description: '投影、音响齐全，可办讲座、议事会', location: `${community.name}党群服务中心二楼`, terms: 'free', priceNote: null, approval: false, capacity: 120 },
-    { owner: school ?? null, kind: 'sports_ground', name: '第四中学篮球场', description: '放学后及周末向社区开放', location: '第四中学东门', terms: 'free', priceNote: null, approval: true, capacity: 40 },
-    { owner: hospital ?? null, kind: 'parking', name: '人民医院夜间停车位', description: '夜间 19:00—次日 7:00 向居民开放 30 个车位', location: '人民医院北侧停车场', terms: 'low_cost', priceNote: '每晚 5 元', approval: true, capacity: 30 },
+    { owner: school ?? null, kind: 'sports_ground', name: `${schoolName ?? '驻区单位'}篮球场`, description: '下班后及周末向社区开放', location: `${schoolName ?? '驻区单位'}东门`, terms: 'free', priceNote: null, approval: true, capacity: 40 },
+    { owner: hospital ?? null, kind: 'parking', name: `${hospitalName ?? '驻区单位'}夜间停车位`, description: '夜间 19:00—次日 7:00 向居民开放 30 个车位', location: `${hospitalName ?? '驻区单位'}北侧停车场`, terms: 'low_cost', priceNote: '每晚 5 元', approval: true, capacity: 30 },
     { owner: null, kind: 'wall', name: '红旗路文化墙', description: '宣传栏 12 米，可张贴活动海报', location: '红旗路 18 号沿街', terms: 'free', priceNote: null, approval: false, capacity: null },
-    { owner: power ?? null, kind: 'meeting_room', name: '供电营业厅会议室', description: '40 座，含视频会议设备', location: '供电营业厅三楼', terms: 'paid', priceNote: '半天 200 元（公益活动减半）', approval: true, capacity: 40 },
+    { owner: power ?? null, kind: 'meeting_room', name: `${powerName ?? '驻区单位'}会议室`, description: '40 座，含视频会议设备', location: `${powerName ?? '驻区单位'}三楼`, terms: 'paid', priceNote: '半天 200 元（公益活动减半）', approval: true, capacity: 40 },
   ];
   const ids: number[] = [];
   for (const r of resources) {

@@ -19,7 +19,7 @@ const demoRules: Array<[UnitPointEvent, number]> = [
 
 /** What each of the three resident units did this year: [event, note, days ago]. */
 const histories: Array<{ target: number; entries: Array<[UnitPointEvent, string, number]> }> = [
-  // The liaison's unit (遵义市第四中学): steady, normal standing, may book.
+  // The first resident unit (the `unitcontact` liaison's): steady, normal standing, may book.
   {
     target: 85,
     entries: [
@@ -29,7 +29,7 @@ const histories: Array<{ target: number; entries: Array<[UnitPointEvent, string,
       ['meeting_missed', '十月联席会议未到', 20],
     ],
   },
-  // 红花岗区人民医院: many services, honoured.
+  // The second: many services, honoured.
   {
     target: 110,
     entries: [
@@ -41,7 +41,7 @@ const histories: Array<{ target: number; entries: Array<[UnitPointEvent, string,
       ['need_delivered', '慢病随访结对', 15],
     ],
   },
-  // 遵义供电局营业厅: absent, below the booking minimum.
+  // The third: absent, below the booking minimum.
   {
     target: 55,
     entries: [

@@ -268,9 +268,9 @@ function ResourceDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
           ))}
           <Space style={{ margin: '16px 0 8px' }}>
             <Typography.Title level={5} style={{ margin: 0 }}>{w('week')}</Typography.Title>
-            <Button size="small" icon={<LeftOutlined />} onClick={() => setWeekStart((t) => t - 7 * 24 * HOUR)} aria-label={w('prevWeek')} />
-            <Button size="small" onClick={() => setWeekStart(chinaMonday(Date.now()))}>{w('thisWeek')}</Button>
-            <Button size="small" icon={<RightOutlined />} onClick={() => setWeekStart((t) => t + 7 * 24 * HOUR)} aria-label={w('nextWeek')} />
+            <Button size="small" icon={<LeftOutlined />} onClick={() => setWeekStart((t) => t - 7 * 24 * HOUR)} aria-label={w('prevWeek')} data-testid="calendar-prev" />
+            <Button size="small" onClick={() => setWeekStart(chinaMonday(Date.now()))} data-testid="calendar-this-week">{w('thisWeek')}</Button>
+            <Button size="small" icon={<RightOutlined />} onClick={() => setWeekStart((t) => t + 7 * 24 * HOUR)} aria-label={w('nextWeek')} data-testid="calendar-next" />
           </Space>
           <div style={{ display: 'grid', gridTemplateColumns: 'repeat(7, 1fr)', gap: 6 }} data-testid="resource-calendar">
             {byDay.map((items, d) => (
@@ -290,7 +290,7 @@ function ResourceDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
           {r.timeline.length > 0 && (
             <>
               <Typography.Title level={5} style={{ marginTop: 16 }}>{w('timeline')}</Typography.Title>
-              <Timeline items={r.timeline.map((e) => ({ children: `${formatTime(e.at)} ${e.actorLabel} · ${e.action}${e.note ? ` · ${e.note}` : ''}` }))} />
+              <Timeline items={r.timeline.map((e) => ({ children: `${formatTime(e.at)} ${e.actorLabel} · ${w(`event.${e.action}`)}${e.note ? ` · ${e.note}` : ''}` }))} />
             </>
           )}
           {editing && <ResourceForm resource={r} onClose={() => setEditing(false)} onSaved={() => (setEditing(false), changed())} />}

@@ -88,6 +88,10 @@ const zh = {
   required: '必填',
   timeline: '记录',
   days: '一,二,三,四,五,六,日',
+  'event.create': '登记资源',
+  'event.update': '修改',
+  'event.withdraw': '停用',
+  'event.reopen': '恢复使用',
 };
 type Key = keyof typeof zh;
 
@@ -177,6 +181,10 @@ const en: Record<Key, string> = {
   required: 'Required',
   timeline: 'History',
   days: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',
+  'event.create': 'Registered',
+  'event.update': 'Changed',
+  'event.withdraw': 'Taken out of use',
+  'event.reopen': 'Back in use',
 };
 
 export const menuLabel = { zh: zh.menu, en: en.menu };

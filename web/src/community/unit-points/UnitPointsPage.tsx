@@ -282,7 +282,7 @@ function SettingsDrawer({ initialCommunityId, onClose, onSaved }: { initialCommu
                       <span style={{ width: 140, display: 'inline-block' }}>{w(`event.${rule.event}`)}{rule.isDefault && <Tag style={{ marginLeft: 4 }}>{w('isDefault')}</Tag>}</span>
                       <Form.Item name={[field.name, 'event']} hidden><Input /></Form.Item>
                       <Form.Item name={[field.name, 'points']} rules={[{ required: true }]}><InputNumber min={-100} max={100} precision={0} /></Form.Item>
-                      <Form.Item name={[field.name, 'active']} valuePropName="checked" label={w('active')}><Switch size="small" /></Form.Item>
+                      <Form.Item name={[field.name, 'active']} valuePropName="checked"><Switch size="small" checkedChildren={w('active')} /></Form.Item>
                     </Space>
                   );
                 })
