@@ -32,6 +32,9 @@ export function installErrorHandling(app: FastifyInstance) {
     const databaseError = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint?: string };
     const pgCode = databaseError.code;
     if (pgCode === '23505') return reply.status(409).send(errorBody('conflict', 'A record with the same unique value already exists', { constraint: databaseError.constraint ?? null }));
+    // An exclusion constraint (a booking overlapping another) and a check constraint are the database's rules.
+    if (pgCode === '23P01') return reply.status(409).send(errorBody('conflict', 'This overlaps an existing record', { constraint: databaseError.constraint ?? null }));
+    if (pgCode === '23514') return reply.status(422).send(errorBody('validation_failed', 'A value breaks a rule of the record', { constraint: databaseError.constraint ?? null }));
     // invalid text, numeric out of range, bad datetime format/field, NUL byte in text, statement too complex
     if (pgCode === '22P02' || pgCode === '22003' || pgCode === '22007' || pgCode === '22008' || pgCode === '22021' || pgCode === '54000') {
       return reply.status(400).send(errorBody('bad_request', 'A value in the request is out of range or malformed'));

@@ -31,7 +31,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency?: IdempotencyClaim;
   }
+  interface FastifyContextConfig {
+    /** The answer holds a secret (a one-time code): it is kept encrypted for replays. */
+    secretResponse?: boolean;
+  }
 }
+
+/** Stored answers of secret-bearing routes carry this prefix before their ciphertext. */
+const SEALED = 'sealed:';
 
 const STALE_SECONDS = 10;
 /** Keys are kept this long; older ones are pruned by the housekeeping loop. */
@@ -103,11 +110,12 @@ function claimOf(context: AppContext, scope: string, key: string, owner: string)
   return claim;
 }
 
-function replay(reply: FastifyReply, row: KeyRow) {
+function replay(context: AppContext, reply: FastifyReply, row: KeyRow) {
   const headers = (typeof row.response_headers === 'string' ? JSON.parse(row.response_headers) : row.response_headers ?? {}) as Record<string, string>;
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   reply.header('Idempotent-Replayed', 'true');
-  return reply.status(Number(row.response_status)).send(row.response_body ?? '');
+  const body = row.response_body ?? '';
+  return reply.status(Number(row.response_status)).send(body.startsWith(SEALED) ? context.cipher.decrypt(body.slice(SEALED.length)) : body);
 }
 
 export function installIdempotency(app: FastifyInstance, context: AppContext) {
@@ -134,7 +142,7 @@ export function installIdempotency(app: FastifyInstance, context: AppContext) {
     if (existing.request_hash !== hash) {
       throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
     }
-    if (existing.state === 'done') return replay(reply, existing);
+    if (existing.state === 'done') return replay(context, reply, existing);
     const deadOnEmbedded = context.database.engine === 'pglite' && !existing.owner.startsWith(`${bootId}:`);
     if (deadOnEmbedded || existing.stale) {
       const taken = await context.database.rows(sql`UPDATE idempotency_keys SET owner = ${owner}, created_at = now()
@@ -159,13 +167,14 @@ export function installIdempotency(app: FastifyInstance, context: AppContext) {
     if (notStored(status)) return payload;
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
     if (claim.finishedInTx && body === claim.bodyInTx) return payload;
+    const stored = request.routeOptions.config?.secretResponse ? SEALED + context.cipher.encrypt(body) : body;
     const headers: Record<string, string> = {};
     for (const name of replayedHeaders) {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
     await context.database.db.execute(sql`UPDATE idempotency_keys SET state = 'done', response_status = ${status}, response_headers = ${JSON.stringify(headers)}::jsonb,
-        response_body = ${body}, finished_at = now()
+        response_body = ${stored}, finished_at = now()
       WHERE scope = ${claim.scope} AND key = ${claim.key} AND owner = ${claim.owner}`);
     return payload;
   });

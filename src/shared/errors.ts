@@ -24,6 +24,8 @@ export const errorCodes = {
   location_required: 422,
   weak_password: 422,
   import_invalid: 422,
+  /** Well formed, but names someone who may not take the record (a party member not reported to its community). */
+  not_assignable: 422,
   rate_limited: 429,
   internal_error: 500,
 } as const;

@@ -113,6 +113,18 @@ describe('building heads, partner shops and the red flag (API)', () => {
     expect(stored.code_hash).not.toContain(code);
     // The code never appears in lists.
     expect((await call('buildinghead', 'GET', '/api/v1/incentives/codes')).body).not.toContain(code);
+    // A retried request (Idempotency-Key) replays the same code, which is stored only encrypted.
+    const keyed = () => t.app.inject({ method: 'POST', url: `/api/v1/incentives/offers/${haircut.id}/codes`, headers: { cookie: cookie.buildinghead, 'idempotency-key': `code-${id}` } });
+    const first = await keyed();
+    expect(first.statusCode, first.body).toBe(201);
+    const replayed = await keyed();
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.json().code).toBe(first.json().code);
+    const [kept] = await t.context.database.rows<{ response_body: string }>(sql`SELECT response_body FROM idempotency_keys WHERE key = ${`code-${id}`}`);
+    expect(kept.response_body).not.toContain(first.json().code);
+    expect(await balanceOf(headId())).toBe(4);
+    await call('buildinghead', 'POST', `/api/v1/incentives/codes/${first.json().id}/cancel`);
+    expect(await balanceOf(headId())).toBe(7);
     expect((await call('shopclerk2', 'POST', '/api/v1/incentives/codes/redeem', { code })).statusCode).toBe(403);
     expect((await call('dispatcher', 'POST', '/api/v1/incentives/codes/redeem', { code })).statusCode).toBe(403);
     const wrong = code === '00000000' ? '00000001' : '00000000';

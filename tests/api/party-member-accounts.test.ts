@@ -38,7 +38,9 @@ describe('party member and unit liaison accounts', () => {
     const refused = await assign(plain.json().id, { role: 'party_member', regionNodeId: city.b.community.id });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.message).toMatch(/party member/);
-    expect((await assign(linked.json().id, { role: 'party_member', regionNodeId: city.b.community.id })).statusCode).toBe(201);
+    // Registrations place a party member, never the assignment.
+    expect((await assign(linked.json().id, { role: 'party_member', regionNodeId: city.b.community.id })).statusCode).toBe(400);
+    expect((await assign(linked.json().id, { role: 'party_member' })).statusCode).toBe(201);
     // A liaison acts for a unit other than a department, placed at the unit's own node.
     expect((await assign(plain.json().id, { role: 'unit_contact', unitId: city.department.id })).statusCode).toBe(400);
     const liaison = await assign(plain.json().id, { role: 'unit_contact', unitId: city.b.residentUnit.id });
@@ -58,8 +60,9 @@ describe('party member and unit liaison accounts', () => {
     await t.context.database.db.execute(sql`UPDATE dual_registrations SET status = 'ended', ended_at = now() WHERE party_member_id = ${city.a.partyMember.id}`);
     const after = await me(await t.login('partymember'));
     expect(after.roles.filter((r: { source: string }) => r.source === 'dual_registration')).toEqual([]);
-    // Still a party member at home (its own assignment), but no longer placed where posts are claimed.
-    expect(after.roles.map((r: { role: string }) => r.role)).toEqual(['party_member']);
+    // Still a party member (its assignment, placed nowhere), but no longer where posts are claimed.
+    expect(after.roles.map((r: { role: string; regionNodeId: number | null }) => [r.role, r.regionNodeId])).toEqual([['party_member', null]]);
+    expect(after.abilities.claimPosts).toBe(false);
     await t.context.database.db.execute(sql`UPDATE dual_registrations SET status = 'active', ended_at = null WHERE party_member_id = ${city.a.partyMember.id}`);
   });
 

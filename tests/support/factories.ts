@@ -85,9 +85,9 @@ export class Factory {
     return { id: Number(row.id) };
   }
 
-  /** A login for a party member, with an active member registration (双报到) at `community`. */
+  /** A login for a party member, placed in `community` by an active member registration (双报到) only. */
   async partyMemberUser(cityId: number, username: string, partyMemberId: number, community: NodeRef) {
-    const user = await this.user(cityId, username, 'party_member', { regionNodeId: community.id });
+    const user = await this.user(cityId, username, 'party_member');
     await this.database.db.execute(sql`UPDATE users SET party_member_id = ${partyMemberId} WHERE id = ${user.id}`);
     await this.dualRegistration(cityId, community, { partyMemberId });
     return user;

@@ -41,14 +41,18 @@ export interface Abilities {
   viewVolunteers: boolean;
   manageVolunteers: boolean;
   viewUnitPoints: boolean;
+  configureUnitPoints: boolean;
   viewSharedResources: boolean;
   bookSharedResources: boolean;
+  manageSharedResources: boolean;
   viewJointMeetings: boolean;
   manageJointMeetings: boolean;
   viewIncentives: boolean;
+  manageIncentives: boolean;
   verifyShopCodes: boolean;
   viewGridWork: boolean;
   recordGridWork: boolean;
+  manageGridWork: boolean;
   viewNotices: boolean;
   publishNotices: boolean;
   viewDeliberations: boolean;
@@ -271,7 +275,7 @@ export interface UserItem {
 export interface RoleDef {
   role: string;
   label: string;
-  scopeLevel: 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | 'unit' | null;
+  scopeLevel: 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | 'unit' | 'registration' | null;
 }
 
 export interface AuditItem {

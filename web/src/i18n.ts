@@ -937,6 +937,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       building: '楼栋',
       department: '部门',
       unit: '单位',
+      registration: '按双报到社区',
     },
     importKind: {
       regions: '区域边界（GeoJSON）',
@@ -1016,6 +1017,7 @@ export const enumLabels: Record<Lang, Record<string, Record<string, string>>> = 
       building: 'Building',
       department: 'Department',
       unit: 'Unit',
+      registration: 'Communities reported to',
     },
     importKind: {
       regions: 'Regions (GeoJSON)',

@@ -66,7 +66,8 @@ export async function seedCommunityDemo(context: AppContext): Promise<{ accounts
     const agencyUnitId = await unit('agency', '遵义市民政局机关党委', `demo-agency-${community.id}`);
     const shopUnitId = await unit('partner_shop', '红城星店·便民超市', `demo-shop-${community.id}`);
 
-    const partymember = await demoUser(database, tx, cityId, 'partymember', '党员 王红', 'party_member', { regionNodeId: community.id, unitId: null }, partyMemberIds[0]);
+    // Placed in the community by the registration below, not by the assignment.
+    const partymember = await demoUser(database, tx, cityId, 'partymember', '党员 王红', 'party_member', { regionNodeId: null, unitId: null }, partyMemberIds[0]);
     const unitcontact = await demoUser(database, tx, cityId, 'unitcontact', '联络员 陈刚', 'unit_contact', { regionNodeId: community.id, unitId: residentUnitIds[0] });
     const shopclerk = await demoUser(database, tx, cityId, 'shopclerk', '店员 李娜', 'unit_contact', { regionNodeId: community.id, unitId: shopUnitId });
     // 双报到: the party member and the agency report to the community.

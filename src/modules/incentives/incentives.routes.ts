@@ -35,7 +35,8 @@ export function incentiveRoutes(app: App, context: AppContext) {
   app.patch(`${base}/offers/:id`, { schema: { tags, params: IdParams, body: schemas.UpdateOfferBody } }, async (request) =>
     service.updateOffer(context, await actor(request), request.params.id, request.body),
   );
-  app.post(`${base}/offers/:id/codes`, { schema: { tags, params: IdParams } }, async (request, reply) =>
+  // The one-time code is in the answer: a stored replay of it is kept encrypted.
+  app.post(`${base}/offers/:id/codes`, { schema: { tags, params: IdParams }, config: { secretResponse: true } }, async (request, reply) =>
     reply.status(201).send(await service.issueCode(context, await actor(request), request.params.id)),
   );
 

@@ -193,7 +193,11 @@ export const separatedAdministratorRoles: readonly Role[] = ['system_admin', 'se
 export const administratorRoles: readonly Role[] = ['system_admin', 'security_admin', 'audit_admin', 'city_admin', 'district_admin'];
 
 /** Which level of node each role is scoped to (null: the city, for the separated administrators). */
-export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | 'unit'> = {
+/**
+ * Which level of node each role is scoped to. 'unit': a unit's liaison, at the unit's node. 'registration': a
+ * party member's account holds no node of its own; its active 双报到 registrations place it (derived grants).
+ */
+export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 'street' | 'district' | 'city' | 'department' | 'unit' | 'registration'> = {
   grid_worker: 'grid',
   grid_head: 'grid',
   building_head: 'building',
@@ -204,7 +208,7 @@ export const roleScopeLevel: Record<Role, 'grid' | 'building' | 'community' | 's
   district_admin: 'district',
   city_admin: 'city',
   organization_officer: 'city',
-  party_member: 'community',
+  party_member: 'registration',
   unit_contact: 'unit',
   system_admin: 'city',
   security_admin: 'city',

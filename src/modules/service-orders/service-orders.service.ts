@@ -23,8 +23,7 @@ const RESIDENT = '居民';
 /** 422: the request is well formed but names someone who may not serve this order. */
 export class NotAssignableError extends AppError {
   constructor(message: string, details?: unknown) {
-    super('validation_failed', message, details);
-    Object.defineProperty(this, 'status', { value: 422 });
+    super('not_assignable', message, details);
   }
 }
 

@@ -146,7 +146,10 @@ async function resolveAssignment(context: AppContext, cityId: number, userId: nu
   const level = roleScopeLevel[input.role];
   let regionNodeId: number | null = null;
   let unitId: number | null = null;
-  if (level === 'unit') {
+  if (level === 'registration') {
+    // The account is placed by the member's registrations, never by the assignment.
+    if (input.regionNodeId !== undefined || input.unitId !== undefined) throw new AppError('validation_failed', 'A party member is placed in communities by their 双报到 registrations: give no regionNodeId or unitId');
+  } else if (level === 'unit') {
     // A unit's liaison acts for a resident unit, agency or partner shop, placed at the unit's own node.
     if (!input.unitId) throw new AppError('validation_failed', 'A unit contact needs a unit (unitId)');
     const [unit] = await context.database.rows<{ kind: string; city_id: number; region_node_id: number | null }>(sql`SELECT kind, city_id, region_node_id FROM units WHERE id = ${input.unitId}`, executor);
