@@ -128,6 +128,9 @@ export const microWishes = pgTable(
     uniqueIndex('micro_wishes_token_uq').on(t.trackingTokenHash),
     index('micro_wishes_path_idx').using('btree', sql`${t.regionPath} text_pattern_ops`),
     index('micro_wishes_status_idx').on(t.cityId, t.status),
+    // The photo pruner asks whether a wish holds an upload (src/modules/photos/photos.service.ts).
+    index('micro_wishes_photo_key_idx').on(t.photoKey).where(sql`${t.photoKey} is not null`),
+    index('micro_wishes_fulfilment_photo_key_idx').on(t.fulfilmentPhotoKey).where(sql`${t.fulfilmentPhotoKey} is not null`),
     check('micro_wishes_status_ck', sql`${t.status} in ('posted','claimed','fulfilled','confirmed','withdrawn')`),
     check('micro_wishes_claimer_ck', sql`${t.status} in ('posted','withdrawn') or ${t.claimedByUnitId} is not null or ${t.claimedByPartyMemberId} is not null`),
   ],

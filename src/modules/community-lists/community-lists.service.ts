@@ -9,10 +9,9 @@ import { auditOf } from '../auth/auth.service.ts';
 import { caseDetail } from '../cases/cases.service.ts';
 import { actorLabelOf, appendItemEvent, itemTimeline } from '../community/item-events.ts';
 import { actionsFrom, nextStatus } from '../community/lifecycle.ts';
-import { chinaToday, sendLedger, type LedgerColumn } from '../community/list-export.ts';
+import { chinaToday, keysetBatches, sendLedger, type LedgerColumn } from '../community/list-export.ts';
 import { commonFilters, communityOfPath, nodeOf, pageOfList, type ListFilters } from '../community/list-query.ts';
 import type { Actor } from '../policy/actor.ts';
-import { checkedBatches } from './checked-batches.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { awardUnitPoints } from '../unit-points/unit-points.ledger.ts';
@@ -179,7 +178,7 @@ export async function exportListItems(context: AppContext, actor: Actor, query: 
     asciiFileName: `community-lists-${chinaToday()}.xlsx`,
     sheetName: name,
     columns: ledgerColumns,
-    batches: await checkedBatches((after, size) => repository.itemBatch(context.database, where, after, size)),
+    batches: keysetBatches((after, size) => repository.itemBatch(context.database, where, after, size)),
   });
 }
 

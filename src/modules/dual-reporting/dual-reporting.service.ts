@@ -14,7 +14,6 @@ import type { Actor } from '../policy/actor.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { claimLifecycle, postLifecycle, registrationLifecycle, type ClaimStatus, type PostAction, type PostStatus } from './dual-reporting-lifecycle.ts';
-import { prefetch } from './prefetch.ts';
 import * as repo from './dual-reporting.repository.ts';
 import { checkHours, checkNotFuture, chinaDate, reportingPeriod, type ReportingPeriod } from './reporting-period.ts';
 import { recordServiceHours } from './service-hours.ledger.ts';
@@ -127,7 +126,7 @@ export async function exportRegistrations(context: AppContext, actor: Actor, que
   ];
   return sendLedger(request, reply, {
     fileName: `双报到登记-${chinaToday()}.xlsx`, asciiFileName: `dual-registrations-${chinaToday()}.xlsx`, sheetName: '双报到登记', columns,
-    batches: await prefetch(keysetBatches(async (afterId, size) => (afterId >= EXPORT_CAP ? [] : (await repo.listRegistrations(context.database, where, { limit: size, offset: 0, afterId })).map(view)))),
+    batches: keysetBatches(async (afterId, size) => (afterId >= EXPORT_CAP ? [] : (await repo.listRegistrations(context.database, where, { limit: size, offset: 0, afterId })).map(view))),
   });
 }
 
@@ -204,7 +203,7 @@ export async function exportPosts(context: AppContext, actor: Actor, query: List
   ];
   return sendLedger(request, reply, {
     fileName: `双报到岗位-${chinaToday()}.xlsx`, asciiFileName: `dual-reporting-posts-${chinaToday()}.xlsx`, sheetName: '岗位', columns,
-    batches: await prefetch(keysetBatches((afterId, size) => repo.listPosts(context.database, where, { limit: size, offset: 0, afterId }, viewer))),
+    batches: keysetBatches((afterId, size) => repo.listPosts(context.database, where, { limit: size, offset: 0, afterId }, viewer)),
   });
 }
 
@@ -324,7 +323,7 @@ export async function exportClaims(context: AppContext, actor: Actor, query: Lis
   ];
   return sendLedger(request, reply, {
     fileName: `岗位认领-${chinaToday()}.xlsx`, asciiFileName: `post-claims-${chinaToday()}.xlsx`, sheetName: '岗位认领', columns,
-    batches: await prefetch(keysetBatches(async (afterId, size) => (await repo.listClaims(context.database, where, { limit: size, offset: 0, afterId })).map(view))),
+    batches: keysetBatches(async (afterId, size) => (await repo.listClaims(context.database, where, { limit: size, offset: 0, afterId })).map(view)),
   });
 }
 
@@ -416,7 +415,7 @@ export async function exportHours(context: AppContext, actor: Actor, query: Hour
   ];
   return sendLedger(request, reply, {
     fileName: `服务记录-${chinaToday()}.xlsx`, asciiFileName: `service-hours-${chinaToday()}.xlsx`, sheetName: '服务记录', columns,
-    batches: await prefetch(keysetBatches(async (afterId, size) => (await repo.listHours(context.database, where, { limit: size, offset: 0, afterId })).map(view))),
+    batches: keysetBatches(async (afterId, size) => (await repo.listHours(context.database, where, { limit: size, offset: 0, afterId })).map(view)),
   });
 }
 
@@ -461,7 +460,7 @@ export async function exportLedger(context: AppContext, actor: Actor, query: Led
   ];
   return sendLedger(request, reply, {
     fileName: `双报到服务台账-${period.key}-${chinaToday()}.xlsx`, asciiFileName: `dual-reporting-ledger-${period.key}-${chinaToday()}.xlsx`, sheetName: `双报到台账${period.key}`, columns,
-    batches: await prefetch(keysetBatches(async (afterId, size) => (await repo.ledgerRows(context.database, where, period, { limit: size, offset: 0, afterId })).map(ledgerView))),
+    batches: keysetBatches(async (afterId, size) => (await repo.ledgerRows(context.database, where, period, { limit: size, offset: 0, afterId })).map(ledgerView)),
   });
 }
 

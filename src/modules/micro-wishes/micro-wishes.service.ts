@@ -357,22 +357,8 @@ export async function wishLedger(context: AppContext, actor: Actor, query: WishL
       { header: '确认时间', time: true, width: 20, value: (w) => w.confirmedAt },
       { header: '实现说明', width: 30, value: (w) => w.fulfilmentNote },
     ],
-    batches: await firstBatchEagerly(keysetBatches((after, size) => wishesAfter(context.database, where, after, size))),
+    batches: keysetBatches((after, size) => wishesAfter(context.database, where, after, size)),
   };
-}
-
-/**
- * Runs the first query before the response starts: a value the database refuses (a NUL byte in q) is then a
- * clean 400 instead of a download cut off half-way.
- */
-async function firstBatchEagerly<T>(batches: AsyncIterable<T[]>): Promise<AsyncIterable<T[]>> {
-  const iterator = batches[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  return (async function* () {
-    if (first.done) return;
-    yield first.value;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  })();
 }
 
 // ── Steps ───────────────────────────────────────────────────────────────────────────────────────────

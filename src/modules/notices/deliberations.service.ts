@@ -6,10 +6,9 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { auditOf } from '../auth/auth.service.ts';
 import { actorLabelOf, appendItemEvent, itemTimeline } from '../community/item-events.ts';
 import { actionsFrom, nextStatus } from '../community/lifecycle.ts';
-import { chinaToday, sendLedger } from '../community/list-export.ts';
+import { chinaToday, keysetBatches, sendLedger } from '../community/list-export.ts';
 import { commonFilters, nodeOf, pageOfList, type ListFilters } from '../community/list-query.ts';
 import type { Actor } from '../policy/actor.ts';
-import { checkedBatches } from '../community-lists/checked-batches.ts';
 import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { meetingLifecycle, type MeetingAction } from './notices-lifecycle.ts';
@@ -86,7 +85,7 @@ export async function exportMeetings(context: AppContext, actor: Actor, query: M
       { header: '会议纪要', width: 40, value: (m) => m.summary },
       { header: '公开时间', width: 18, time: true, value: (m) => (m.publishedAt ? new Date(m.publishedAt) : null) },
     ],
-    batches: await checkedBatches((after, size) => repository.meetingBatch(context.database, where, after, size)),
+    batches: keysetBatches((after, size) => repository.meetingBatch(context.database, where, after, size)),
   });
 }
 

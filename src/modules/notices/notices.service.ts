@@ -7,10 +7,9 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { auditOf } from '../auth/auth.service.ts';
 import { actorLabelOf, appendItemEvent, itemTimeline } from '../community/item-events.ts';
 import { actionsFrom, nextStatus } from '../community/lifecycle.ts';
-import { chinaToday, sendLedger } from '../community/list-export.ts';
+import { chinaToday, keysetBatches, sendLedger } from '../community/list-export.ts';
 import { commonFilters, nodeOf, pageOfList, type ListFilters } from '../community/list-query.ts';
 import type { Actor } from '../policy/actor.ts';
-import { checkedBatches } from '../community-lists/checked-batches.ts';
 import { can, requireAbility, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { noticeLifecycle, type NoticeAction } from './notices-lifecycle.ts';
@@ -106,7 +105,7 @@ export async function exportNotices(context: AppContext, actor: Actor, query: No
       { header: '已读人数', width: 9, value: (n) => (n.kind === 'organization_life' ? n.readCount : null) },
       { header: '登记时间', width: 18, time: true, value: (n) => new Date(n.createdAt) },
     ],
-    batches: await checkedBatches((after, size) => repository.noticeBatch(context.database, where, after, size)),
+    batches: keysetBatches((after, size) => repository.noticeBatch(context.database, where, after, size)),
   });
 }
 

@@ -5,8 +5,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { auditOf } from '../auth/auth.service.ts';
 import { appendItemEvent, actorLabelOf, itemTimeline } from '../community/item-events.ts';
 import { likePattern, pageOfList, regionPathOf } from '../community/list-query.ts';
-import { chinaToday, type Ledger } from '../community/list-export.ts';
-import { eagerKeysetBatches } from './eager-batches.ts';
+import { chinaToday, keysetBatches, type Ledger } from '../community/list-export.ts';
 import { authorize, can, mayEver, requireAbility, scopeFor } from '../policy/authorize.ts';
 import type { Actor } from '../policy/actor.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
@@ -104,7 +103,7 @@ export async function resourceLedger(context: AppContext, actor: Actor, query: O
       { header: '未来预约', width: 10, value: (r) => r.upcomingBookings },
       { header: '说明', width: 30, value: (r) => r.description },
     ],
-    batches: await eagerKeysetBatches(async (afterId, size) => (await repo.listResources(context.database, where, { afterId, limit: size })).rows),
+    batches: keysetBatches(async (afterId, size) => (await repo.listResources(context.database, where, { afterId, limit: size })).rows),
   };
 }
 
@@ -398,6 +397,6 @@ export async function bookingLedger(context: AppContext, actor: Actor, query: Om
       { header: '审批意见', width: 24, value: (r) => r.decisionNote },
       { header: '提交时间', width: 20, value: (r) => new Date(r.createdAt), time: true },
     ],
-    batches: await eagerKeysetBatches(async (afterId, size) => (await repo.listBookings(context.database, where, { afterId, limit: size })).rows),
+    batches: keysetBatches(async (afterId, size) => (await repo.listBookings(context.database, where, { afterId, limit: size })).rows),
   };
 }

@@ -7,8 +7,7 @@ import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts
 import type { Actor } from '../policy/actor.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { likePattern, pageOfList, regionPathOf } from '../community/list-query.ts';
-import { chinaToday, type Ledger } from '../community/list-export.ts';
-import { eagerKeysetBatches } from '../shared-resources/eager-batches.ts';
+import { chinaToday, keysetBatches, type Ledger } from '../community/list-export.ts';
 import { DEFAULT_UNIT_POINT_RULES, DEFAULT_UNIT_POINT_SETTINGS, pointStanding, unitPointBalance, type UnitPointEvent } from './unit-points.ledger.ts';
 import * as repo from './unit-points.repository.ts';
 import { ruleEvents, type AdjustmentInput, type BalanceFilters, type EntryFilters, type RulesInput, type SettingsInput } from './unit-points.schemas.ts';
@@ -207,7 +206,7 @@ export async function unitEntryLedger(context: AppContext, actor: Actor, unitId:
       { header: '记分人', width: 14, value: (r) => r.createdByName },
       { header: '社区', width: 16, value: () => community.name },
     ],
-    batches: await eagerKeysetBatches(async (afterId, size) => (await repo.listEntries(context.database, unit.id, community.id, where, { afterId, limit: size })).rows),
+    batches: keysetBatches(async (afterId, size) => (await repo.listEntries(context.database, unit.id, community.id, where, { afterId, limit: size })).rows),
   };
 }
 

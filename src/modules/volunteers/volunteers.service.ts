@@ -17,7 +17,6 @@ import { authorize, can, requireAbility, scopeFor } from '../policy/authorize.ts
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import { awardUnitPoints } from '../unit-points/unit-points.ledger.ts';
 import { activityLifecycle, signupLifecycle, type ActivityAction } from './volunteers-lifecycle.ts';
-import { prefetch } from '../dual-reporting/prefetch.ts';
 import * as repo from './volunteers.repository.ts';
 
 const tx = <T>(context: AppContext, work: (tx: Executor) => Promise<T>) => context.database.db.transaction(work) as Promise<T>;
@@ -76,7 +75,7 @@ export async function exportTeams(context: AppContext, actor: Actor, query: List
   ];
   return sendLedger(request, reply, {
     fileName: `志愿队伍-${chinaToday()}.xlsx`, asciiFileName: `volunteer-teams-${chinaToday()}.xlsx`, sheetName: '志愿队伍', columns,
-    batches: await prefetch(keysetBatches((afterId, size) => repo.listTeams(context.database, where, { limit: size, offset: 0, afterId }))),
+    batches: keysetBatches((afterId, size) => repo.listTeams(context.database, where, { limit: size, offset: 0, afterId })),
   });
 }
 
@@ -196,7 +195,7 @@ export async function exportVolunteers(context: AppContext, actor: Actor, query:
   ];
   return sendLedger(request, reply, {
     fileName: `志愿者-${chinaToday()}.xlsx`, asciiFileName: `volunteers-${chinaToday()}.xlsx`, sheetName: '志愿者', columns,
-    batches: await prefetch(keysetBatches(async (afterId, size) => (await repo.listVolunteers(context.database, where, { limit: size, offset: 0, afterId })).map(view))),
+    batches: keysetBatches(async (afterId, size) => (await repo.listVolunteers(context.database, where, { limit: size, offset: 0, afterId })).map(view)),
   });
 }
 
@@ -317,7 +316,7 @@ export async function exportActivities(context: AppContext, actor: Actor, query:
   ];
   return sendLedger(request, reply, {
     fileName: `志愿活动-${chinaToday()}.xlsx`, asciiFileName: `volunteer-activities-${chinaToday()}.xlsx`, sheetName: '志愿活动', columns,
-    batches: await prefetch(keysetBatches((afterId, size) => repo.listActivities(context.database, where, { limit: size, offset: 0, afterId }, actor.partyMemberId))),
+    batches: keysetBatches((afterId, size) => repo.listActivities(context.database, where, { limit: size, offset: 0, afterId }, actor.partyMemberId)),
   });
 }
 

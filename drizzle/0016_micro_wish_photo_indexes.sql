@@ -1,0 +1,2 @@
+CREATE INDEX "micro_wishes_photo_key_idx" ON "micro_wishes" USING btree ("photo_key") WHERE "micro_wishes"."photo_key" is not null;--> statement-breakpoint
+CREATE INDEX "micro_wishes_fulfilment_photo_key_idx" ON "micro_wishes" USING btree ("fulfilment_photo_key") WHERE "micro_wishes"."fulfilment_photo_key" is not null;
