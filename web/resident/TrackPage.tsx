@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type CaseView, type Satisfaction } from './api.ts';
 import type { Lang, Translate } from './i18n.ts';
 import { errorText, useIdempotencyKey } from './shared.ts';
+import { shortTime, TokenViewGate } from './token-view.tsx';
 
 type Loaded = { state: 'loading' } | { state: 'missing' } | { state: 'failed'; message: string } | { state: 'ready'; view: CaseView };
 
@@ -28,18 +29,9 @@ export function TrackPage({ token, t, lang, justSubmitted }: { token: string; t:
     void load();
   }, [load]);
 
-  if (loaded.state === 'loading') return <p className="muted center">{t('loading')}</p>;
-  if (loaded.state === 'missing') return <p className="notice error" data-testid="resident-not-found">{t('caseNotFound')}</p>;
-  if (loaded.state === 'failed') {
-    return (
-      <div className="notice error">
-        <p>{loaded.message}</p>
-        <button type="button" onClick={() => void load()}>{t('retry')}</button>
-      </div>
-    );
-  }
+  if (loaded.state !== 'ready') return <TokenViewGate loaded={loaded} notFound={t('caseNotFound')} retry={() => void load()} t={t} />;
   const { view } = loaded;
-  const when = (iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const when = (iso: string) => shortTime(iso, lang);
 
   return (
     <div className="stack">

@@ -81,7 +81,8 @@ function errorFrom(status: number, text: string): ApiError {
 export const newKey = () =>
   typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 
-async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+/** One JSON call of the resident pages (no cookies; the standard error body becomes an ApiError). */
+export async function publicCall<T>(method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -101,13 +102,13 @@ async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown, idem
 const enc = encodeURIComponent;
 
 export const api = {
-  place: (code: string) => call<Place>('GET', `/api/v1/public/places/${enc(code)}`),
-  categories: (cityCode: string) => call<{ items: Category[] }>('GET', `/api/v1/public/cities/${enc(cityCode)}/case-categories`).then((r) => r.items),
-  report: (body: ReportBody, key: string) => call<Created>('POST', '/api/v1/public/cases', body, key),
-  track: (token: string) => call<CaseView>('GET', `/api/v1/public/cases/${enc(token)}`),
+  place: (code: string) => publicCall<Place>('GET', `/api/v1/public/places/${enc(code)}`),
+  categories: (cityCode: string) => publicCall<{ items: Category[] }>('GET', `/api/v1/public/cities/${enc(cityCode)}/case-categories`).then((r) => r.items),
+  report: (body: ReportBody, key: string) => publicCall<Created>('POST', '/api/v1/public/cases', body, key),
+  track: (token: string) => publicCall<CaseView>('GET', `/api/v1/public/cases/${enc(token)}`),
   rate: (token: string, body: { resolved: boolean; satisfaction: Satisfaction; comment?: string }, key: string) =>
-    call<CaseView>('POST', `/api/v1/public/cases/${enc(token)}/rating`, body, key),
-  reopen: (token: string, key: string) => call<CaseView>('POST', `/api/v1/public/cases/${enc(token)}/reopen`, {}, key),
+    publicCall<CaseView>('POST', `/api/v1/public/cases/${enc(token)}/rating`, body, key),
+  reopen: (token: string, key: string) => publicCall<CaseView>('POST', `/api/v1/public/cases/${enc(token)}/reopen`, {}, key),
 };
 
 /** Uploads one photo with progress (fetch cannot report upload progress); abort() cancels it. */

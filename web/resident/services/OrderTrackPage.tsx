@@ -1,17 +1,15 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError } from '../api.ts';
+import { useMemo, useState } from 'react';
+import { shortTime, TokenViewGate, useTokenView } from '../token-view.tsx';
 import type { Lang, Translate } from '../i18n.ts';
 import { errorText, useIdempotencyKey, type Navigate } from '../shared.ts';
 import { serviceWords } from './messages.ts';
 import { orderApi, type OrderView } from './order-api.ts';
 import './services.css';
 
-type Loaded = { state: 'loading' } | { state: 'missing' } | { state: 'failed'; message: string } | { state: 'ready'; view: OrderView };
-
 /** /o/:token — the resident's order: status and progress (roles, not names), then confirm with stars, or cancel. */
 export function OrderTrackPage({ token, t, lang }: { token: string; t: Translate; lang: Lang; navigate: Navigate }) {
   const s = useMemo(() => serviceWords(lang), [lang]);
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const { loaded, setLoaded, load } = useTokenView(token, orderApi.view, t);
   const [rating, setRating] = useState(0);
   const [comment, setComment] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -19,30 +17,10 @@ export function OrderTrackPage({ token, t, lang }: { token: string; t: Translate
   const confirmKey = useIdempotencyKey();
   const cancelKey = useIdempotencyKey();
 
-  const load = useCallback(async () => {
-    try {
-      setLoaded({ state: 'ready', view: await orderApi.view(token) });
-    } catch (error) {
-      setLoaded(error instanceof ApiError && (error.status === 404 || error.status === 400) ? { state: 'missing' } : { state: 'failed', message: errorText(error, t) });
-    }
-  }, [token]);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (loaded.state === 'loading') return <p className="muted center">{t('loading')}</p>;
-  if (loaded.state === 'missing') return <p className="notice error" data-testid="resident-not-found">{s('orderNotFound')}</p>;
-  if (loaded.state === 'failed') {
-    return (
-      <div className="notice error">
-        <p>{loaded.message}</p>
-        <button type="button" onClick={() => void load()}>{t('retry')}</button>
-      </div>
-    );
-  }
+  if (loaded.state !== 'ready') return <TokenViewGate loaded={loaded} notFound={s('orderNotFound')} retry={() => void load()} t={t} />;
   const { view } = loaded;
-  const when = (iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const when = (iso: string) => shortTime(iso, lang);
 
   async function confirm() {
     if (rating < 1) return setProblem(s('chooseStars'));

@@ -1,5 +1,5 @@
 // The public service-order endpoints (errors as the shared resident ApiError).
-import { ApiError } from '../api.ts';
+import { publicCall } from '../api.ts';
 
 export interface Catalogue {
   placeName: string;
@@ -34,37 +34,12 @@ export interface OrderView {
   canCancel: boolean;
 }
 
-async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown, key?: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(key ? { 'Idempotency-Key': key } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-    });
-  } catch {
-    throw new ApiError(0, 'network', '');
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let error: { code?: string; message?: string } | undefined;
-    try {
-      error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-    } catch {
-      error = undefined;
-    }
-    throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? `HTTP ${response.status}`);
-  }
-  return JSON.parse(text) as T;
-}
-
 const enc = encodeURIComponent;
 
 export const orderApi = {
-  catalogue: (code: string) => call<Catalogue>('GET', `/api/v1/public/places/${enc(code)}/services`),
-  order: (body: OrderBody, key: string) => call<{ number: string; trackingToken: string }>('POST', '/api/v1/public/service-orders', body, key),
-  view: (token: string) => call<OrderView>('GET', `/api/v1/public/service-orders/${enc(token)}`),
-  confirm: (token: string, body: { rating: number; comment?: string }, key: string) => call<OrderView>('POST', `/api/v1/public/service-orders/${enc(token)}/confirm`, body, key),
-  cancel: (token: string, key: string) => call<OrderView>('POST', `/api/v1/public/service-orders/${enc(token)}/cancel`, {}, key),
+  catalogue: (code: string) => publicCall<Catalogue>('GET', `/api/v1/public/places/${enc(code)}/services`),
+  order: (body: OrderBody, key: string) => publicCall<{ number: string; trackingToken: string }>('POST', '/api/v1/public/service-orders', body, key),
+  view: (token: string) => publicCall<OrderView>('GET', `/api/v1/public/service-orders/${enc(token)}`),
+  confirm: (token: string, body: { rating: number; comment?: string }, key: string) => publicCall<OrderView>('POST', `/api/v1/public/service-orders/${enc(token)}/confirm`, body, key),
+  cancel: (token: string, key: string) => publicCall<OrderView>('POST', `/api/v1/public/service-orders/${enc(token)}/cancel`, {}, key),
 };

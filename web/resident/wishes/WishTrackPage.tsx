@@ -1,46 +1,25 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError } from '../api.ts';
+import { useMemo, useState } from 'react';
+import { shortTime, TokenViewGate, useTokenView } from '../token-view.tsx';
 import type { Lang, Translate } from '../i18n.ts';
 import { errorText, useIdempotencyKey, type Navigate } from '../shared.ts';
 import { wishWords } from './messages.ts';
 import { wishApi, type WishView } from './wish-api.ts';
 import './wishes.css';
 
-type Loaded = { state: 'loading' } | { state: 'missing' } | { state: 'failed'; message: string } | { state: 'ready'; view: WishView };
-
 /** /mt/:token — the wisher's page: the wish, who took it, and "received" with a thank-you once it is fulfilled. */
 export function WishTrackPage({ token, t, lang }: { token: string; t: Translate; lang: Lang; navigate: Navigate }) {
   const w = useMemo(() => wishWords(lang), [lang]);
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const { loaded, setLoaded, load } = useTokenView(token, wishApi.view, t);
   const [thanks, setThanks] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const keyFor = useIdempotencyKey();
 
-  const load = useCallback(async () => {
-    try {
-      setLoaded({ state: 'ready', view: await wishApi.view(token) });
-    } catch (error) {
-      setLoaded(error instanceof ApiError && (error.status === 404 || error.status === 400) ? { state: 'missing' } : { state: 'failed', message: errorText(error, t) });
-    }
-  }, [token]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
-  if (loaded.state === 'loading') return <p className="muted center">{t('loading')}</p>;
-  if (loaded.state === 'missing') return <p className="notice error" data-testid="resident-not-found">{w('notFound')}</p>;
-  if (loaded.state === 'failed') {
-    return (
-      <div className="notice error">
-        <p>{loaded.message}</p>
-        <button type="button" onClick={() => void load()}>{t('retry')}</button>
-      </div>
-    );
-  }
+  if (loaded.state !== 'ready') return <TokenViewGate loaded={loaded} notFound={w('notFound')} retry={() => void load()} t={t} />;
   const { view } = loaded;
-  const when = (iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const when = (iso: string) => shortTime(iso, lang);
 
   async function act(kind: 'confirm' | 'withdraw') {
     if (busy) return;

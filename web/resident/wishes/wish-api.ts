@@ -1,5 +1,5 @@
 // The public micro-wish endpoints (errors as ApiError from the shared resident client's shape).
-import { ApiError } from '../api.ts';
+import { publicCall } from '../api.ts';
 
 export interface WallItem {
   number: string;
@@ -41,36 +41,11 @@ export interface WishBody {
   photoToken?: string;
 }
 
-async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown, key?: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(key ? { 'Idempotency-Key': key } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-    });
-  } catch {
-    throw new ApiError(0, 'network', '');
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let error: { code?: string; message?: string } | undefined;
-    try {
-      error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-    } catch {
-      error = undefined;
-    }
-    throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? `HTTP ${response.status}`);
-  }
-  return JSON.parse(text) as T;
-}
-
 const enc = encodeURIComponent;
 export const wishApi = {
-  wall: (code: string, page = 1) => call<Wall>('GET', `/api/v1/public/places/${enc(code)}/wishes?page=${page}&pageSize=30`),
-  post: (code: string, body: WishBody, key: string) => call<{ number: string; trackingToken: string }>('POST', `/api/v1/public/places/${enc(code)}/wishes`, body, key),
-  view: (token: string) => call<WishView>('GET', `/api/v1/public/wishes/${enc(token)}`),
-  confirm: (token: string, thanksNote: string, key: string) => call<WishView>('POST', `/api/v1/public/wishes/${enc(token)}/confirm`, thanksNote ? { thanksNote } : {}, key),
-  withdraw: (token: string, key: string) => call<WishView>('POST', `/api/v1/public/wishes/${enc(token)}/withdraw`, {}, key),
+  wall: (code: string, page = 1) => publicCall<Wall>('GET', `/api/v1/public/places/${enc(code)}/wishes?page=${page}&pageSize=30`),
+  post: (code: string, body: WishBody, key: string) => publicCall<{ number: string; trackingToken: string }>('POST', `/api/v1/public/places/${enc(code)}/wishes`, body, key),
+  view: (token: string) => publicCall<WishView>('GET', `/api/v1/public/wishes/${enc(token)}`),
+  confirm: (token: string, thanksNote: string, key: string) => publicCall<WishView>('POST', `/api/v1/public/wishes/${enc(token)}/confirm`, thanksNote ? { thanksNote } : {}, key),
+  withdraw: (token: string, key: string) => publicCall<WishView>('POST', `/api/v1/public/wishes/${enc(token)}/withdraw`, {}, key),
 };
