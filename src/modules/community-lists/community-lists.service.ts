@@ -19,6 +19,7 @@ import { listItemLifecycle, type ListItemAction } from './community-lists-lifecy
 import * as repository from './community-lists.repository.ts';
 import type { ListItemRow } from './community-lists.repository.ts';
 import type { postSources } from './community-lists.schemas.ts';
+import { isoOrNull } from '../../db/row-values.ts';
 
 export const SUBJECT = 'list_item';
 export const DEFAULT_PROBLEM_THRESHOLD = 3;
@@ -27,7 +28,6 @@ export const listKindNames = { need: '需求清单', problem: '问题清单', se
 export const statusNames = { posted: '待认领', claimed: '已认领', delivered: '已完成', closed: '已办结', withdrawn: '已撤回' } as const;
 export const sourceNames: Record<string, string> = { resident: '居民', community: '社区', resident_unit: '驻区单位', grid_worker: '网格员', case: '民情工单', compiled: '季度汇总' };
 
-const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
 const recordOf = (row: Pick<ListItemRow, 'city_id' | 'region_path'>) => ({ cityId: row.city_id, regionPath: row.region_path });
 
 /** The actor without their unit-liaison grants: a unit contact posts and acts for its unit only. */
@@ -115,13 +115,13 @@ export const presentItem = (row: ListItemRow) => ({
   claimedByUnitName: row.claimed_by_unit_name,
   claimedByPartyMemberId: row.claimed_by_party_member_id,
   claimedByPartyMemberName: maskName(row.claimed_by_party_member_name),
-  claimedAt: iso(row.claimed_at),
-  deliveredAt: iso(row.delivered_at),
+  claimedAt: isoOrNull(row.claimed_at),
+  deliveredAt: isoOrNull(row.delivered_at),
   deliveryNote: row.delivery_note,
   dueOn: row.due_on,
   version: row.version,
-  createdAt: iso(row.created_at)!,
-  updatedAt: iso(row.updated_at)!,
+  createdAt: isoOrNull(row.created_at)!,
+  updatedAt: isoOrNull(row.updated_at)!,
 });
 
 interface ItemListFilters extends ListFilters {

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import type { MonthRange } from '../metrics/metrics.repository.ts';
 import { rate, type NodeFigures } from './community-metrics.figures.ts';
+import { chinaTodaySql } from '../../db/row-values.ts';
 
 /** A region node the figures are for: everything whose region_path starts with its path counts. */
 export interface FigureNode {
@@ -22,7 +23,6 @@ const start = (p: PeriodBounds) => sql`((${p.range.from}::date)::timestamp AT TI
 const end = (p: PeriodBounds) => sql`((${p.range.to}::date)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
 const inPeriod = (column: SQL, p: PeriodBounds) => sql`${column} >= ${start(p)} AND ${column} < ${end(p)}`;
 const daysInPeriod = (column: SQL, p: PeriodBounds) => sql`${column} >= ${p.range.from}::date AND ${column} < ${p.range.to}::date`;
-const today = sql`(now() AT TIME ZONE 'Asia/Shanghai')::date`;
 
 /** The nodes as a VALUES list; every area query is one statement over all of them (a node, or the children ranked). */
 const nodeValues = (nodes: FigureNode[]) => sql`(VALUES ${sql.join(nodes.map((n) => sql`(${n.id}::bigint, ${n.path}::text)`), sql`, `)}) AS n(id, path)`;
@@ -133,7 +133,7 @@ function coBuilding(database: Database, cityId: number, nodes: FigureNode[], p: 
       (SELECT count(*)::int AS set, count(*) FILTER (WHERE t.status = 'done')::int AS done FROM co_building_items t
         WHERE t.city_id = ${cityId} AND ${under(sql`t.region_path`)} AND t.status <> 'dropped' AND ${inPeriod(sql`t.created_at`, p)}) i,
       (SELECT count(*)::int AS overdue FROM co_building_items t
-        WHERE t.city_id = ${cityId} AND ${under(sql`t.region_path`)} AND t.status IN ('decided', 'in_progress') AND t.due_on < ${today}) o`);
+        WHERE t.city_id = ${cityId} AND ${under(sql`t.region_path`)} AND t.status IN ('decided', 'in_progress') AND t.due_on < ${chinaTodaySql}) o`);
 }
 
 /** Evaluations whose period ('2026-03' or '2026Q1') overlaps the months asked for. */
@@ -155,7 +155,7 @@ function gridWork(database: Database, cityId: number, nodes: FigureNode[], p: Pe
         WHERE t.city_id = ${cityId} AND ${under(sql`t.region_path`)} AND ${inPeriod(sql`t.visited_at`, p)}) v,
       (SELECT count(*)::int AS found, count(*) FILTER (WHERE t.status = 'resolved')::int AS resolved, count(*) FILTER (WHERE t.status = 'escalated')::int AS escalated
          FROM disputes t WHERE t.city_id = ${cityId} AND ${under(sql`t.region_path`)} AND ${inPeriod(sql`t.found_at`, p)}) d,
-      (SELECT count(*)::int AS subjects, count(*) FILTER (WHERE t.next_visit_due < ${today})::int AS overdue
+      (SELECT count(*)::int AS subjects, count(*) FILTER (WHERE t.next_visit_due < ${chinaTodaySql})::int AS overdue
          FROM care_subjects t WHERE t.city_id = ${cityId} AND ${under(sql`t.region_path`)} AND t.active) c`);
 }
 

@@ -1,11 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
 import type { ReportingPeriod } from './reporting-period.ts';
+import { dateOrNull, isoOrNull, numberOrNull } from '../../db/row-values.ts';
 
 type Row = Record<string, unknown>;
-const n = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-const day = (value: unknown) => (value === null || value === undefined ? null : String(value).slice(0, 10));
 
 /** Where a registration, post or claim sits (for the policy) and its status. */
 export interface Placed {
@@ -31,7 +29,7 @@ export async function lockRegistration(database: Database, tx: Executor, id: num
   const [row] = await database.rows<Row>(sql`SELECT id, city_id, community_id, region_path, status, party_member_id, unit_id, registered_at,
       (registered_at AT TIME ZONE 'Asia/Shanghai')::date::text AS registered_on FROM dual_registrations WHERE id = ${id} FOR UPDATE`, tx);
   if (!row) return null;
-  return { ...placed(row), partyMemberId: n(row.party_member_id), unitId: n(row.unit_id), registeredOn: String(row.registered_on) };
+  return { ...placed(row), partyMemberId: numberOrNull(row.party_member_id), unitId: numberOrNull(row.unit_id), registeredOn: String(row.registered_on) };
 }
 
 const placed = (row: Row): Placed => ({ id: Number(row.id), cityId: Number(row.city_id), communityId: Number(row.community_id), regionPath: row.region_path as string, status: row.status as string });
@@ -62,15 +60,15 @@ export async function listRegistrations(database: Database, where: SQL, page: { 
     communityId: Number(row.community_id),
     communityName: row.community_name as string,
     regionPath: row.region_path as string,
-    partyMemberId: n(row.party_member_id),
-    unitId: n(row.unit_id),
+    partyMemberId: numberOrNull(row.party_member_id),
+    unitId: numberOrNull(row.unit_id),
     subjectName: row.subject_name as string,
     memberPhone: (row.member_phone as string | null) ?? null,
     servingUnitName: (row.serving_unit_name as string | null) ?? null,
     basis: row.basis as string,
     status: row.status as string,
-    registeredAt: iso(row.registered_at)!,
-    endedAt: iso(row.ended_at),
+    registeredAt: isoOrNull(row.registered_at)!,
+    endedAt: isoOrNull(row.ended_at),
     activeClaims: Number(row.active_claims),
   }));
 }
@@ -111,11 +109,11 @@ export async function listPosts(database: Database, where: SQL, page: { limit: n
     category: (row.category as string | null) ?? null,
     slots: Number(row.slots),
     claimed: Number(row.claimed),
-    startsOn: day(row.starts_on),
-    endsOn: day(row.ends_on),
+    startsOn: dateOrNull(row.starts_on),
+    endsOn: dateOrNull(row.ends_on),
     status: row.status as 'open' | 'closed',
-    createdAt: iso(row.created_at)!,
-    myClaimId: n(row.my_claim_id),
+    createdAt: isoOrNull(row.created_at)!,
+    myClaimId: numberOrNull(row.my_claim_id),
   }));
 }
 
@@ -136,7 +134,7 @@ export async function lockClaim(database: Database, tx: Executor, id: number) {
       (pc.claimed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS claimed_on, p.title
       FROM post_claims pc JOIN community_posts p ON p.id = pc.post_id WHERE pc.id = ${id} FOR UPDATE OF pc`, tx);
   if (!row) return null;
-  return { ...placed(row), postId: Number(row.post_id), partyMemberId: n(row.party_member_id), unitId: n(row.unit_id), registrationId: Number(row.registration_id), claimedOn: String(row.claimed_on), title: row.title as string };
+  return { ...placed(row), postId: Number(row.post_id), partyMemberId: numberOrNull(row.party_member_id), unitId: numberOrNull(row.unit_id), registrationId: Number(row.registration_id), claimedOn: String(row.claimed_on), title: row.title as string };
 }
 
 const claimFrom = sql`post_claims pc JOIN community_posts p ON p.id = pc.post_id JOIN region_nodes c ON c.id = p.community_id
@@ -147,11 +145,12 @@ export async function listClaims(database: Database, where: SQL, page: { limit: 
   const rows = await database.rows<Row>(sql`
     SELECT pc.id, pc.city_id, pc.post_id, p.title AS post_title, p.community_id, c.name AS community_name, pc.region_path, pc.party_member_id, pc.unit_id,
            ${subjectName} AS claimant_name, pc.status, pc.claimed_at, pc.withdrawn_at,
-           (SELECT count(*)::int FROM service_hours sh WHERE sh.source_kind = 'post' AND sh.source_id = pc.post_id
-               AND (sh.party_member_id = pc.party_member_id OR (pc.party_member_id IS NULL AND sh.party_member_id IS NULL AND sh.unit_id = pc.unit_id))) AS sessions,
-           (SELECT coalesce(sum(sh.hours), 0) FROM service_hours sh WHERE sh.source_kind = 'post' AND sh.source_id = pc.post_id
-               AND (sh.party_member_id = pc.party_member_id OR (pc.party_member_id IS NULL AND sh.party_member_id IS NULL AND sh.unit_id = pc.unit_id))) AS hours
+           logged.sessions, logged.hours
       FROM ${claimFrom}
+      -- The claimant's sessions on this post, counted and summed in one pass.
+      CROSS JOIN LATERAL (SELECT count(*)::int AS sessions, coalesce(sum(sh.hours), 0) AS hours FROM service_hours sh
+        WHERE sh.source_kind = 'post' AND sh.source_id = pc.post_id
+          AND (sh.party_member_id = pc.party_member_id OR (pc.party_member_id IS NULL AND sh.party_member_id IS NULL AND sh.unit_id = pc.unit_id))) logged
      WHERE ${where} ${page.afterId !== undefined ? sql`AND pc.id > ${page.afterId}` : sql``}
      ORDER BY pc.id ${page.afterId !== undefined ? sql`` : sql`DESC`} LIMIT ${page.limit} OFFSET ${page.offset}`);
   return rows.map((row) => ({
@@ -162,12 +161,12 @@ export async function listClaims(database: Database, where: SQL, page: { limit: 
     communityId: Number(row.community_id),
     communityName: row.community_name as string,
     regionPath: row.region_path as string,
-    partyMemberId: n(row.party_member_id),
-    unitId: n(row.unit_id),
+    partyMemberId: numberOrNull(row.party_member_id),
+    unitId: numberOrNull(row.unit_id),
     claimantName: row.claimant_name as string,
     status: row.status as 'claimed' | 'withdrawn',
-    claimedAt: iso(row.claimed_at)!,
-    withdrawnAt: iso(row.withdrawn_at),
+    claimedAt: isoOrNull(row.claimed_at)!,
+    withdrawnAt: isoOrNull(row.withdrawn_at),
     sessions: Number(row.sessions),
     hours: Number(row.hours),
   }));
@@ -199,18 +198,18 @@ export async function listHours(database: Database, where: SQL, page: { limit: n
     communityId: Number(row.community_id),
     communityName: row.community_name as string,
     regionPath: row.region_path as string,
-    partyMemberId: n(row.party_member_id),
-    unitId: n(row.unit_id),
-    volunteerId: n(row.volunteer_id),
+    partyMemberId: numberOrNull(row.party_member_id),
+    unitId: numberOrNull(row.unit_id),
+    volunteerId: numberOrNull(row.volunteer_id),
     personName: (row.person_name as string | null) ?? '',
     unitName: (row.unit_name as string | null) ?? null,
     sourceKind: row.source_kind as string,
-    sourceId: n(row.source_id),
+    sourceId: numberOrNull(row.source_id),
     postTitle: (row.post_title as string | null) ?? null,
-    servedOn: day(row.served_on)!,
+    servedOn: dateOrNull(row.served_on)!,
     hours: Number(row.hours),
     description: row.description as string,
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
   }));
 }
 
@@ -222,7 +221,7 @@ export async function countHours(database: Database, where: SQL) {
 export async function lockHours(database: Database, tx: Executor, id: number) {
   const [row] = await database.rows<Row>(sql`SELECT id, city_id, community_id, region_path, source_kind, served_on::text AS served_on, hours, description FROM service_hours WHERE id = ${id} FOR UPDATE`, tx);
   if (!row) return null;
-  return { id: Number(row.id), cityId: Number(row.city_id), communityId: Number(row.community_id), regionPath: row.region_path as string, sourceKind: row.source_kind as string, servedOn: day(row.served_on)!, hours: Number(row.hours), description: row.description as string };
+  return { id: Number(row.id), cityId: Number(row.city_id), communityId: Number(row.community_id), regionPath: row.region_path as string, sourceKind: row.source_kind as string, servedOn: dateOrNull(row.served_on)!, hours: Number(row.hours), description: row.description as string };
 }
 
 // ---------- ledger ----------
@@ -257,12 +256,12 @@ export async function ledgerRows(database: Database, where: SQL, period: Reporti
     communityName: row.community_name as string,
     regionPath: row.region_path as string,
     subjectName: row.subject_name as string,
-    partyMemberId: n(row.party_member_id),
-    unitId: n(row.unit_id),
+    partyMemberId: numberOrNull(row.party_member_id),
+    unitId: numberOrNull(row.unit_id),
     basis: row.basis as string,
     status: row.status as string,
-    registeredAt: iso(row.registered_at)!,
-    endedAt: iso(row.ended_at),
+    registeredAt: isoOrNull(row.registered_at)!,
+    endedAt: isoOrNull(row.ended_at),
     posts: (row.posts as string | null) ?? '',
     postsClaimed: Number(row.posts_claimed),
     sessions: Number(row.sessions),
@@ -290,12 +289,12 @@ export async function registrationEntries(database: Database, registrationId: nu
   return rows.map((row) => ({
     id: Number(row.id),
     sourceKind: row.source_kind as string,
-    sourceId: n(row.source_id),
+    sourceId: numberOrNull(row.source_id),
     postTitle: (row.post_title as string | null) ?? null,
-    servedOn: day(row.served_on)!,
+    servedOn: dateOrNull(row.served_on)!,
     hours: Number(row.hours),
     description: row.description as string,
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
   }));
 }
 
@@ -323,9 +322,9 @@ export async function reminderCandidates(database: Database, where: SQL, period:
     regionPath: row.region_path as string,
     partyMemberId: Number(row.party_member_id),
     memberName: row.member_name as string,
-    registeredAt: iso(row.registered_at)!,
-    userId: n(row.user_id),
-    remindedAt: iso(row.reminded_at),
+    registeredAt: isoOrNull(row.registered_at)!,
+    userId: numberOrNull(row.user_id),
+    remindedAt: isoOrNull(row.reminded_at),
   }));
 }
 

@@ -1,10 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
+import { chinaTodaySql, isoOrNull } from '../../db/row-values.ts';
 
 /** Asia/Shanghai's today, as the database sees it (overdue care visits are counted against it). */
-export const chinaTodaySql = sql`(now() AT TIME ZONE 'Asia/Shanghai')::date`;
 
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 
 // ── Places ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -117,7 +116,7 @@ export async function advanceCareSubject(database: Database, tx: Executor, careS
         RETURNING next_visit_due::text, last_visit_at`,
     tx,
   );
-  return row ? { nextVisitDue: row.next_visit_due, lastVisitAt: iso(row.last_visit_at) } : null;
+  return row ? { nextVisitDue: row.next_visit_due, lastVisitAt: isoOrNull(row.last_visit_at) } : null;
 }
 
 // ── Disputes ──────────────────────────────────────────────────────────────────────────────────────

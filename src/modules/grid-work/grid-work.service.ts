@@ -15,8 +15,8 @@ import { regionPathFilter } from '../policy/scope-sql.ts';
 import { disputeActionsFrom, nextDisputeStatus, type DisputeAction, type DisputeStatus } from './grid-work-lifecycle.ts';
 import * as repo from './grid-work.repository.ts';
 import type { CareFromTagsBody, CareSubjectBody, CareSubjectPatchBody, DisputeActionBody, DisputeBody, VisitBody } from './grid-work.schemas.ts';
+import { chinaTodaySql, isoOrNull } from '../../db/row-values.ts';
 
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 /** A little clock skew between the phone and the server is tolerated; a visit in the future is not. */
 const FUTURE_SKEW_MS = 5 * 60_000;
 const MAX_AGE_MS = 400 * 86_400_000;
@@ -55,12 +55,12 @@ function visitView(row: Record<string, unknown>) {
     careGroup: (row.care_group as string | null) ?? null,
     visitorUserId: Number(row.visitor_user_id),
     visitorName: (row.visitor_name as string | null) ?? null,
-    visitedAt: iso(row.visited_at)!,
+    visitedAt: isoOrNull(row.visited_at)!,
     purpose: row.purpose as string,
     collected: (collected ?? {}) as Record<string, unknown>,
     notes: row.notes as string,
     needItemId: row.need_item_id === null ? null : Number(row.need_item_id),
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
   };
 }
 
@@ -170,18 +170,18 @@ function disputeView(row: Record<string, unknown>, actor?: Actor) {
     category: row.category as string,
     parties: maskParties((row.parties as string | null) ?? null),
     status,
-    foundAt: iso(row.found_at)!,
+    foundAt: isoOrNull(row.found_at)!,
     foundByName: (row.found_by_name as string | null) ?? null,
     mediator: (row.mediator as string | null) ?? null,
-    mediationStartedAt: iso(row.mediation_started_at),
-    resolvedAt: iso(row.resolved_at),
+    mediationStartedAt: isoOrNull(row.mediation_started_at),
+    resolvedAt: isoOrNull(row.resolved_at),
     result: (row.result as string | null) ?? null,
     caseId: row.case_id === null ? null : Number(row.case_id),
     caseNumber: (row.case_number as string | null) ?? null,
     caseStatus: (row.case_status as string | null) ?? null,
     version: Number(row.version),
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
+    createdAt: isoOrNull(row.created_at)!,
+    updatedAt: isoOrNull(row.updated_at)!,
     ...(actor ? { allowedActions: disputeActionsFrom(status) } : {}),
   };
 }
@@ -354,12 +354,12 @@ function careView(row: Record<string, unknown>) {
     visitEveryDays: Number(row.visit_every_days),
     responsibleUserId: row.responsible_user_id === null ? null : Number(row.responsible_user_id),
     responsibleName: (row.responsible_name as string | null) ?? null,
-    lastVisitAt: iso(row.last_visit_at),
+    lastVisitAt: isoOrNull(row.last_visit_at),
     nextVisitDue: row.next_visit_due as string,
     overdue: Boolean(row.overdue),
     daysOverdue: Number(row.days_overdue ?? 0),
     active: Boolean(row.active),
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
   };
 }
 
@@ -396,11 +396,11 @@ export async function addCareSubject(context: AppContext, actor: Actor, body: St
       // Back on the list: the first visit is due today.
       id = Number(existing.id);
       await tx.execute(sql`UPDATE care_subjects SET active = true, visit_every_days = ${every}, responsible_user_id = ${body.responsibleUserId ?? null},
-        grid_id = ${grid.id}, region_path = ${resident.region_path}, next_visit_due = ${repo.chinaTodaySql} WHERE id = ${id}`);
+        grid_id = ${grid.id}, region_path = ${resident.region_path}, next_visit_due = ${chinaTodaySql} WHERE id = ${id}`);
     } else {
       const [row] = await context.database.rows<{ id: number }>(
         sql`INSERT INTO care_subjects (city_id, resident_id, grid_id, region_path, care_group, visit_every_days, responsible_user_id, next_visit_due)
-            VALUES (${actor.cityId}, ${body.residentId}, ${grid.id}, ${resident.region_path}, ${body.careGroup}, ${every}, ${body.responsibleUserId ?? null}, ${repo.chinaTodaySql})
+            VALUES (${actor.cityId}, ${body.residentId}, ${grid.id}, ${resident.region_path}, ${body.careGroup}, ${every}, ${body.responsibleUserId ?? null}, ${chinaTodaySql})
             RETURNING id`,
         tx,
       );
@@ -425,7 +425,7 @@ export async function updateCareSubject(context: AppContext, actor: Actor, id: n
     if (body.visitEveryDays !== undefined) {
       sets.push(sql`visit_every_days = ${body.visitEveryDays}`);
       // A new frequency counts from the last visit (or from today when nobody has visited yet).
-      sets.push(sql`next_visit_due = COALESCE((last_visit_at AT TIME ZONE 'Asia/Shanghai')::date, ${repo.chinaTodaySql}) + ${body.visitEveryDays}::int`);
+      sets.push(sql`next_visit_due = COALESCE((last_visit_at AT TIME ZONE 'Asia/Shanghai')::date, ${chinaTodaySql}) + ${body.visitEveryDays}::int`);
     }
     if (body.responsibleUserId !== undefined) sets.push(sql`responsible_user_id = ${body.responsibleUserId}`);
     if (body.active !== undefined) sets.push(sql`active = ${body.active}`);
@@ -447,7 +447,7 @@ export async function careSubjectsFromTags(context: AppContext, actor: Actor, bo
   return context.database.db.transaction(async (tx) => {
     const rows = await context.database.rows<{ id: number }>(
       sql`INSERT INTO care_subjects (city_id, resident_id, grid_id, region_path, care_group, visit_every_days, next_visit_due)
-          SELECT r.city_id, r.id, b.parent_id, r.region_path, t.tag, ${every}, ${repo.chinaTodaySql}
+          SELECT r.city_id, r.id, b.parent_id, r.region_path, t.tag, ${every}, ${chinaTodaySql}
             FROM resident_tags t JOIN residents r ON r.id = t.resident_id JOIN households h ON h.id = r.household_id
             JOIN region_nodes b ON b.id = h.building_id JOIN region_nodes g ON g.id = b.parent_id AND g.level = 'grid'
            WHERE t.city_id = ${actor.cityId} AND r.region_path LIKE ${path + '%'}
@@ -467,7 +467,7 @@ async function careWhere(context: AppContext, actor: Actor, query: CareQuery) {
   parts.push(...(await commonFilters(context, actor, { ...query, status: undefined }, { path: sql`cs.region_path`, search: [sql`r.name`], createdAt: sql`cs.created_at` })));
   if (!query.includeRemoved) parts.push(sql`cs.active`);
   if (query.careGroup) parts.push(sql`cs.care_group = ${query.careGroup}`);
-  if (query.overdue) parts.push(sql`cs.active AND cs.next_visit_due < ${repo.chinaTodaySql}`);
+  if (query.overdue) parts.push(sql`cs.active AND cs.next_visit_due < ${chinaTodaySql}`);
   return and(parts);
 }
 

@@ -1,11 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
 import { maskName } from '../../shared/personal-data.ts';
+import { chinaTodaySql, dateOrNull, isoOrNull } from '../../db/row-values.ts';
 
 /** SQL of the incentive module: heads and their ledger, partner-shop offers, one-time codes, building evaluations. */
 
-const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
-const dateText = (value: unknown) => (value === null || value === undefined ? null : typeof value === 'string' ? value.slice(0, 10) : new Date(value as string).toISOString().slice(0, 10));
 type Page = { pageSize: number; offset: number } | { afterId: number; size: number };
 
 async function paged<T>(database: Database, select: SQL, count: SQL, where: SQL[], order: SQL, idColumn: SQL, page: Page, map: (row: Record<string, unknown>) => T) {
@@ -97,7 +96,7 @@ export const listEntries = (database: Database, where: SQL[], page: Page) =>
     points: Number(row.points),
     note: (row.note as string | null) ?? null,
     createdByName: (row.created_by_name as string | null) ?? null,
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
   }));
 
 // ---------- offers ----------
@@ -118,8 +117,11 @@ export interface OfferRow {
   createdAt: string;
 }
 
+/** An offer can be redeemed: active and not past its last day (Asia/Shanghai). */
+export const offerAvailableSql = sql`(o.active AND (o.valid_until IS NULL OR o.valid_until >= ${chinaTodaySql}))`;
+
 const offerSelect = sql`SELECT o.*, s.name AS shop_name,
-    (o.active AND (o.valid_until IS NULL OR o.valid_until >= (now() AT TIME ZONE 'Asia/Shanghai')::date)) AS available,
+    ${offerAvailableSql} AS available,
     (SELECT count(*)::int FROM redemption_codes r WHERE r.offer_id = o.id AND r.status = 'redeemed') AS redeemed_count
   FROM partner_shop_offers o JOIN units s ON s.id = o.shop_unit_id`;
 const offerCount = sql`SELECT count(*)::int AS total FROM partner_shop_offers o JOIN units s ON s.id = o.shop_unit_id`;
@@ -132,11 +134,11 @@ const offerOf = (row: Record<string, unknown>): OfferRow => ({
   title: row.title as string,
   description: row.description as string,
   pointsCost: Number(row.points_cost),
-  validUntil: dateText(row.valid_until),
+  validUntil: dateOrNull(row.valid_until),
   active: Boolean(row.active),
   available: Boolean(row.available),
   redeemedCount: Number(row.redeemed_count ?? 0),
-  createdAt: iso(row.created_at)!,
+  createdAt: isoOrNull(row.created_at)!,
 });
 
 export const listOffers = (database: Database, where: SQL[], page: Page) => paged(database, offerSelect, offerCount, where, sql`o.id DESC`, sql`o.id`, page, offerOf);
@@ -188,9 +190,9 @@ export const codeOf = (row: Record<string, unknown>): CodeRow => ({
   regionPath: row.region_path as string,
   points: Number(row.points),
   status: row.status as CodeRow['status'],
-  issuedAt: iso(row.issued_at)!,
-  expiresAt: iso(row.expires_at)!,
-  redeemedAt: iso(row.redeemed_at),
+  issuedAt: isoOrNull(row.issued_at)!,
+  expiresAt: isoOrNull(row.expires_at)!,
+  redeemedAt: isoOrNull(row.redeemed_at),
 });
 
 export const listCodes = (database: Database, where: SQL[], page: Page) => paged(database, codeSelect, codeCount, where, sql`r.id DESC`, sql`r.id`, page, codeOf);
@@ -239,7 +241,7 @@ const evaluationOf = (row: Record<string, unknown>): EvaluationRow => ({
   comment: (row.comment as string | null) ?? null,
   redFlag: Boolean(row.red_flag),
   evaluatedByName: (row.evaluated_by_name as string | null) ?? null,
-  createdAt: iso(row.created_at)!,
+  createdAt: isoOrNull(row.created_at)!,
 });
 
 /** The rank is within (community, period) over the whole period, so filters narrow the rows, not the ranking. */

@@ -149,7 +149,7 @@ export async function offerWhere(context: AppContext, actor: Actor, query: ListF
     offerVisibility(actor),
     ...(await commonFilters(context, actor, { ...query, status: undefined }, { path: sql`o.region_path`, search: [sql`o.title`, sql`o.description`, sql`s.name`], createdAt: sql`o.created_at` })),
   ];
-  const available = sql`(o.active AND (o.valid_until IS NULL OR o.valid_until >= (now() AT TIME ZONE 'Asia/Shanghai')::date))`;
+  const available = repository.offerAvailableSql;
   if (query.status === 'available') where.push(available);
   else if (query.status === 'unavailable') where.push(sql`NOT ${available}`);
   else if (query.status) throw new AppError('validation_failed', 'status is available or unavailable', { status: query.status });

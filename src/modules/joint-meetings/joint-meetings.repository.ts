@@ -1,10 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
+import { chinaTodaySql, dateOrNull, isoOrNull } from '../../db/row-values.ts';
 
 /** SQL of the joint-meeting module: alliances, members, meetings, attendees and co-building items. */
 
-const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
-const dateText = (value: unknown) => (value === null || value === undefined ? null : typeof value === 'string' ? value.slice(0, 10) : new Date(value as string).toISOString().slice(0, 10));
 
 export interface AllianceRow {
   id: number;
@@ -31,7 +30,7 @@ const allianceOf = (row: Record<string, unknown>): AllianceRow => ({
   description: row.description as string,
   memberCount: Number(row.member_count ?? 0),
   meetingCount: Number(row.meeting_count ?? 0),
-  createdAt: iso(row.created_at)!,
+  createdAt: isoOrNull(row.created_at)!,
 });
 
 const allianceSelect = sql`SELECT a.*, n.name AS region_name, n.level AS region_level,
@@ -88,7 +87,7 @@ export async function membersOf(database: Database, allianceId: number, executor
     name: row.name as string,
     kind: row.kind as string,
     roleLabel: (row.role_label as string | null) ?? null,
-    joinedAt: iso(row.joined_at)!,
+    joinedAt: isoOrNull(row.joined_at)!,
   }));
 }
 
@@ -141,7 +140,7 @@ const meetingOf = (row: Record<string, unknown>): MeetingRow => ({
   allianceName: row.alliance_name as string,
   regionPath: row.region_path as string,
   title: row.title as string,
-  heldAt: iso(row.held_at)!,
+  heldAt: isoOrNull(row.held_at)!,
   location: (row.location as string | null) ?? null,
   agenda: row.agenda as string,
   minutes: (row.minutes as string | null) ?? null,
@@ -149,8 +148,8 @@ const meetingOf = (row: Record<string, unknown>): MeetingRow => ({
   invitedCount: Number(row.invited_count ?? 0),
   attendedCount: Number(row.attended_count ?? 0),
   itemCount: Number(row.item_count ?? 0),
-  createdAt: iso(row.created_at)!,
-  updatedAt: iso(row.updated_at)!,
+  createdAt: isoOrNull(row.created_at)!,
+  updatedAt: isoOrNull(row.updated_at)!,
 });
 
 const meetingSelect = sql`SELECT j.*, a.name AS alliance_name,
@@ -251,8 +250,6 @@ export interface ItemRow {
   updatedAt: string;
 }
 
-/** Today in Asia/Shanghai, as SQL: an item is overdue from the day after its due date. */
-export const chinaTodaySql = sql`(now() AT TIME ZONE 'Asia/Shanghai')::date`;
 export const overdueSql = (alias: string) => sql`(${sql.raw(alias)}.due_on IS NOT NULL AND ${sql.raw(alias)}.due_on < ${chinaTodaySql} AND ${sql.raw(alias)}.status IN ('decided', 'in_progress'))`;
 
 const itemOf = (row: Record<string, unknown>): ItemRow => ({
@@ -266,14 +263,14 @@ const itemOf = (row: Record<string, unknown>): ItemRow => ({
   description: row.description as string,
   leadUnitId: row.lead_unit_id === null ? null : Number(row.lead_unit_id),
   leadUnitName: (row.lead_unit_name as string | null) ?? null,
-  dueOn: dateText(row.due_on),
+  dueOn: dateOrNull(row.due_on),
   status: row.status as ItemRow['status'],
   progressNote: (row.progress_note as string | null) ?? null,
-  doneAt: iso(row.done_at),
+  doneAt: isoOrNull(row.done_at),
   overdue: Boolean(row.overdue),
   version: Number(row.version),
-  createdAt: iso(row.created_at)!,
-  updatedAt: iso(row.updated_at)!,
+  createdAt: isoOrNull(row.created_at)!,
+  updatedAt: isoOrNull(row.updated_at)!,
 });
 
 const itemSelect = sql`SELECT i.*, j.title AS meeting_title, u.name AS lead_unit_name, ${overdueSql('i')} AS overdue

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
 import type { MicroWishStatus } from './micro-wishes-lifecycle.ts';
+import { numberOrNull } from '../../db/row-values.ts';
 
 /** One wish with the names the wall and the console show (claimer's unit or party member, places). */
 export interface WishRow {
@@ -36,7 +37,6 @@ export interface WishRow {
   createdAt: Date;
 }
 
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
 
 const toRow = (r: Record<string, unknown>): WishRow => ({
@@ -47,7 +47,7 @@ const toRow = (r: Record<string, unknown>): WishRow => ({
   communityName: r.community_name as string,
   communityPath: r.community_path as string,
   regionPath: r.region_path as string,
-  buildingId: num(r.building_id),
+  buildingId: numberOrNull(r.building_id),
   buildingName: (r.building_name as string | null) ?? null,
   title: r.title as string,
   description: r.description as string,
@@ -56,18 +56,18 @@ const toRow = (r: Record<string, unknown>): WishRow => ({
   wisherPhone: (r.wisher_phone as string | null) ?? null,
   photoKey: (r.photo_key as string | null) ?? null,
   status: r.status as MicroWishStatus,
-  claimedByUnitId: num(r.claimed_by_unit_id),
+  claimedByUnitId: numberOrNull(r.claimed_by_unit_id),
   claimedByUnitName: (r.unit_name as string | null) ?? null,
-  claimedByPartyMemberId: num(r.claimed_by_party_member_id),
+  claimedByPartyMemberId: numberOrNull(r.claimed_by_party_member_id),
   claimedByPartyMemberName: (r.party_member_name as string | null) ?? null,
-  claimedByUserId: num(r.claimed_by_user_id),
+  claimedByUserId: numberOrNull(r.claimed_by_user_id),
   claimedAt: date(r.claimed_at),
   fulfilledAt: date(r.fulfilled_at),
   fulfilmentNote: (r.fulfilment_note as string | null) ?? null,
   fulfilmentPhotoKey: (r.fulfilment_photo_key as string | null) ?? null,
   confirmedAt: date(r.confirmed_at),
   thanksNote: (r.thanks_note as string | null) ?? null,
-  createdBy: num(r.created_by),
+  createdBy: numberOrNull(r.created_by),
   version: Number(r.version),
   createdAt: new Date(r.created_at as string),
 });
@@ -168,7 +168,7 @@ export async function lockUpload(database: Database, tx: Executor, token: string
           FROM attachments a WHERE a.upload_token = ${token} FOR UPDATE`,
     tx,
   );
-  return row ? { ...row, id: Number(row.id), city_id: num(row.city_id), case_id: num(row.case_id), uploaded_by_user_id: num(row.uploaded_by_user_id) } : null;
+  return row ? { ...row, id: Number(row.id), city_id: numberOrNull(row.city_id), case_id: numberOrNull(row.case_id), uploaded_by_user_id: numberOrNull(row.uploaded_by_user_id) } : null;
 }
 
 export async function markUploadCity(database: Database, tx: Executor, attachmentId: number, cityId: number) {

@@ -32,6 +32,7 @@ import {
   wishesAfter,
   type WishRow,
 } from './micro-wishes.repository.ts';
+import { isoOrNull } from '../../db/row-values.ts';
 
 const SUBJECT = 'micro_wish';
 const RESIDENT = '居民';
@@ -47,7 +48,6 @@ export interface WishInput {
 }
 
 const record = (wish: Pick<WishRow, 'cityId' | 'regionPath'>) => ({ cityId: wish.cityId, regionPath: wish.regionPath });
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Who claimed a wish, as anyone may see it: the unit's name, or 党员 and the member's masked name. */
 export function claimerLabel(wish: WishRow): { kind: 'unit' | 'party_member'; label: string } | null {
@@ -118,11 +118,11 @@ function staffView(actor: Actor, wish: WishRow) {
     buildingName: wish.buildingName,
     photoUrl: wishPhotoUrl(wish.photoKey),
     claimedBy: claimerLabel(wish),
-    claimedAt: iso(wish.claimedAt),
-    fulfilledAt: iso(wish.fulfilledAt),
+    claimedAt: isoOrNull(wish.claimedAt),
+    fulfilledAt: isoOrNull(wish.fulfilledAt),
     fulfilmentNote: wish.fulfilmentNote,
     fulfilmentPhotoUrl: wishPhotoUrl(wish.fulfilmentPhotoKey),
-    confirmedAt: iso(wish.confirmedAt),
+    confirmedAt: isoOrNull(wish.confirmedAt),
     thanksNote: wish.thanksNote,
     createdAt: wish.createdAt.toISOString(),
     version: wish.version,
@@ -143,8 +143,8 @@ function wallView(wish: WishRow) {
     photoUrl: wishPhotoUrl(wish.photoKey),
     claimedBy: claimerLabel(wish),
     createdAt: wish.createdAt.toISOString(),
-    fulfilledAt: iso(wish.fulfilledAt),
-    confirmedAt: iso(wish.confirmedAt),
+    fulfilledAt: isoOrNull(wish.fulfilledAt),
+    confirmedAt: isoOrNull(wish.confirmedAt),
   };
 }
 
@@ -285,7 +285,7 @@ export async function publicWishView(context: AppContext, token: string) {
   return {
     ...wallView(wish),
     communityName: wish.communityName,
-    claimedAt: iso(wish.claimedAt),
+    claimedAt: isoOrNull(wish.claimedAt),
     fulfilmentNote: wish.fulfilmentNote,
     fulfilmentPhotoUrl: wishPhotoUrl(wish.fulfilmentPhotoKey),
     thanksNote: wish.thanksNote,

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
+import { isoOrNull, numberOrNull } from '../../db/row-values.ts';
 
-const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 export interface NoticeRow {
   id: number;
@@ -27,7 +27,6 @@ const noticeSelect = sql`
          (SELECT count(*)::int FROM notice_receipts r WHERE r.notice_id = n.id) AS read_count
     FROM notices n JOIN region_nodes rn ON rn.id = n.region_node_id LEFT JOIN party_organizations po ON po.id = n.party_organization_id`;
 
-const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
 const noticeOf = (row: Record<string, unknown>): NoticeRow => ({
   id: Number(row.id),
   cityId: Number(row.city_id),
@@ -35,15 +34,15 @@ const noticeOf = (row: Record<string, unknown>): NoticeRow => ({
   regionNodeId: Number(row.region_node_id),
   regionName: row.region_name as string,
   regionPath: row.region_path as string,
-  partyOrganizationId: num(row.party_organization_id),
+  partyOrganizationId: numberOrNull(row.party_organization_id),
   partyOrganizationName: (row.party_organization_name as string | null) ?? null,
   title: row.title as string,
   body: row.body as string,
   status: row.status as NoticeRow['status'],
-  publishedAt: iso(row.published_at),
-  eventAt: iso(row.event_at),
-  createdBy: num(row.created_by),
-  createdAt: iso(row.created_at)!,
+  publishedAt: isoOrNull(row.published_at),
+  eventAt: isoOrNull(row.event_at),
+  createdBy: numberOrNull(row.created_by),
+  createdAt: isoOrNull(row.created_at)!,
   readCount: Number(row.read_count ?? 0),
 });
 
@@ -118,7 +117,7 @@ export async function noticeAudience(database: Database, noticeId: number, organ
       FROM party_members pm JOIN down ON down.id = pm.party_organization_id JOIN party_organizations po ON po.id = pm.party_organization_id
       LEFT JOIN notice_receipts r ON r.notice_id = ${noticeId} AND r.party_member_id = pm.id
      ORDER BY r.read_at IS NULL, r.read_at, pm.id LIMIT 2000`);
-  return rows.map((r) => ({ partyMemberId: Number(r.id), name: r.name, organizationName: r.organization_name, readAt: iso(r.read_at) }));
+  return rows.map((r) => ({ partyMemberId: Number(r.id), name: r.name, organizationName: r.organization_name, readAt: isoOrNull(r.read_at) }));
 }
 
 export async function insertReceipt(database: Database, executor: Executor, cityId: number, noticeId: number, partyMemberId: number) {
@@ -127,12 +126,12 @@ export async function insertReceipt(database: Database, executor: Executor, city
         ON CONFLICT (notice_id, party_member_id) DO NOTHING RETURNING read_at`,
     executor,
   );
-  return rows.length ? iso(rows[0].read_at) : null;
+  return rows.length ? isoOrNull(rows[0].read_at) : null;
 }
 
 export async function receiptOf(database: Database, noticeId: number, partyMemberId: number, executor?: Executor) {
   const [row] = await database.rows<{ read_at: string }>(sql`SELECT read_at FROM notice_receipts WHERE notice_id = ${noticeId} AND party_member_id = ${partyMemberId}`, executor);
-  return row ? iso(row.read_at) : null;
+  return row ? isoOrNull(row.read_at) : null;
 }
 
 /** The current building or grid behind a QR place code: its city and path (a notice of any node above it applies). */
@@ -187,14 +186,14 @@ const meetingOf = (row: Record<string, unknown>): MeetingRow => ({
   regionName: row.region_name as string,
   regionPath: row.region_path as string,
   title: row.title as string,
-  heldAt: iso(row.held_at)!,
+  heldAt: isoOrNull(row.held_at)!,
   location: (row.location as string | null) ?? null,
   participants: (row.participants as string | null) ?? null,
   status: row.status as MeetingRow['status'],
   summary: (row.summary as string | null) ?? null,
-  publishedAt: iso(row.published_at),
-  createdBy: num(row.created_by),
-  createdAt: iso(row.created_at)!,
+  publishedAt: isoOrNull(row.published_at),
+  createdBy: numberOrNull(row.created_by),
+  createdAt: isoOrNull(row.created_at)!,
   proposalCount: Number(row.proposal_count ?? 0),
   adoptedCount: Number(row.adopted_count ?? 0),
 });
@@ -257,9 +256,9 @@ const proposalOf = (row: Record<string, unknown>): ProposalRow => ({
   description: row.description as string,
   proposerName: (row.proposer_name as string | null) ?? null,
   decision: row.decision as ProposalRow['decision'],
-  votesFor: num(row.votes_for),
-  votesAgainst: num(row.votes_against),
-  votesAbstain: num(row.votes_abstain),
+  votesFor: numberOrNull(row.votes_for),
+  votesAgainst: numberOrNull(row.votes_against),
+  votesAbstain: numberOrNull(row.votes_abstain),
   decisionNote: (row.decision_note as string | null) ?? null,
   publicResult: (row.public_result as string | null) ?? null,
 });

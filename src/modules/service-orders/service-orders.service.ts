@@ -16,6 +16,7 @@ import { authorize, can, isEmptyScope, scopeFor } from '../policy/authorize.ts';
 import { regionPathFilter } from '../policy/scope-sql.ts';
 import * as repo from './service-orders.repository.ts';
 import { nextOrderStatus, orderActionsFrom, type ServiceOrderAction, type ServiceOrderStatus } from './service-orders-lifecycle.ts';
+import { isoOrNull } from '../../db/row-values.ts';
 
 const SUBJECT = 'service_order';
 const RESIDENT = '居民';
@@ -27,7 +28,6 @@ export class NotAssignableError extends AppError {
   }
 }
 
-const iso = (value: string | Date | null) => (value === null || value === undefined ? null : new Date(value).toISOString());
 
 const residentAudit = (cityId: number, client: ClientInfo, action: string, orderId: number, details?: Record<string, unknown>) => ({
   cityId, actorUserId: null, actorName: RESIDENT, action, resourceType: SUBJECT, resourceId: orderId, outcome: 'success' as const,
@@ -76,7 +76,7 @@ const offeringView = (row: repo.OfferingRow) => ({
   description: row.description,
   hours: row.hours,
   active: row.active,
-  createdAt: iso(row.created_at),
+  createdAt: isoOrNull(row.created_at),
 });
 
 type OfferingQuery = ListFilters & { categoryId?: number; active?: boolean };
@@ -187,8 +187,8 @@ const orderSummary = (row: repo.OrderRow) => ({
   preferredTime: row.preferred_time,
   assignee: assigneeOf(row),
   rating: row.rating === null ? null : Number(row.rating),
-  createdAt: iso(row.created_at),
-  completedAt: iso(row.completed_at),
+  createdAt: isoOrNull(row.created_at),
+  completedAt: isoOrNull(row.completed_at),
   version: Number(row.version),
 });
 
@@ -303,10 +303,10 @@ export async function orderDetail(context: AppContext, actor: Actor, id: number)
     ...orderSummary(row),
     description: row.description,
     offeringHours: row.offering_hours,
-    dispatchedAt: iso(row.dispatched_at),
-    acceptedAt: iso(row.accepted_at),
+    dispatchedAt: isoOrNull(row.dispatched_at),
+    acceptedAt: isoOrNull(row.accepted_at),
     completionNote: row.completion_note,
-    confirmedAt: iso(row.confirmed_at),
+    confirmedAt: isoOrNull(row.confirmed_at),
     ratingComment: row.rating_comment,
     timeline: await itemTimeline(context.database, SUBJECT, id),
     allowedActions: await allowedActions(context, actor, row),
@@ -508,12 +508,12 @@ export async function publicOrderView(context: AppContext, token: string) {
     residentPhone: maskPhone(row.resident_phone),
     description: row.description,
     preferredTime: row.preferred_time,
-    createdAt: iso(row.created_at),
+    createdAt: isoOrNull(row.created_at),
     progress: events.map((e) => ({
       action: e.action,
       status: e.to_status,
       by: publicActor(e.action, e.actor_user_id === null ? null : Number(e.actor_user_id)),
-      at: iso(e.created_at),
+      at: isoOrNull(e.created_at),
       // The server's note on completion and the resident's own words; internal reasons stay inside.
       note: e.action === 'complete' || e.actor_user_id === null ? e.note : null,
     })),

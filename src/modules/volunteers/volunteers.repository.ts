@@ -1,9 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
+import { isoOrNull, numberOrNull } from '../../db/row-values.ts';
 
 type Row = Record<string, unknown>;
-const n = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 export interface Page {
   limit: number;
   offset: number;
@@ -33,7 +32,7 @@ export async function listTeams(database: Database, where: SQL, page: Page) {
     description: row.description as string,
     leaderName: (row.leader_name as string | null) ?? null,
     members: Number(row.members),
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
   }));
 }
 
@@ -61,14 +60,14 @@ export async function listVolunteers(database: Database, where: SQL, page: Page,
     regionPath: row.region_path as string,
     name: row.name as string,
     phone: (row.phone as string | null) ?? null,
-    residentId: n(row.resident_id),
-    partyMemberId: n(row.party_member_id),
-    userId: n(row.user_id),
+    residentId: numberOrNull(row.resident_id),
+    partyMemberId: numberOrNull(row.party_member_id),
+    userId: numberOrNull(row.user_id),
     skills: (row.skills as string | null) ?? null,
     status: row.status as string,
     teams: (row.teams as string | null) ?? '',
     hours: Number(row.hours),
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
   }));
 }
 
@@ -97,20 +96,20 @@ export async function listActivities(database: Database, where: SQL, page: Page,
     regionNodeId: Number(row.region_node_id),
     regionName: row.region_name as string,
     regionPath: row.region_path as string,
-    teamId: n(row.team_id),
+    teamId: numberOrNull(row.team_id),
     teamName: (row.team_name as string | null) ?? null,
     title: row.title as string,
     description: row.description as string,
     location: (row.location as string | null) ?? null,
-    startsAt: iso(row.starts_at)!,
-    endsAt: iso(row.ends_at)!,
-    capacity: n(row.capacity),
+    startsAt: isoOrNull(row.starts_at)!,
+    endsAt: isoOrNull(row.ends_at)!,
+    capacity: numberOrNull(row.capacity),
     hours: Number(row.hours),
     status: row.status as 'open' | 'closed' | 'finished' | 'cancelled',
     signedUp: Number(row.signed_up),
     checkedIn: Number(row.checked_in),
-    mySignupId: n(row.my_signup_id),
-    createdAt: iso(row.created_at)!,
+    mySignupId: numberOrNull(row.my_signup_id),
+    createdAt: isoOrNull(row.created_at)!,
   }));
 }
 
@@ -126,7 +125,7 @@ export async function lockActivity(database: Database, tx: Executor, id: number)
   if (!row) return null;
   return {
     id: Number(row.id), cityId: Number(row.city_id), regionNodeId: Number(row.region_node_id), regionPath: row.region_path as string, title: row.title as string,
-    status: row.status as 'open' | 'closed' | 'finished' | 'cancelled', capacity: n(row.capacity), hours: Number(row.hours), startsOn: String(row.starts_on), endsOn: String(row.ends_on),
+    status: row.status as 'open' | 'closed' | 'finished' | 'cancelled', capacity: numberOrNull(row.capacity), hours: Number(row.hours), startsOn: String(row.starts_on), endsOn: String(row.ends_on),
     endsAt: new Date(row.ends_at as string),
   };
 }
@@ -148,12 +147,12 @@ export async function listSignups(database: Database, where: SQL) {
     volunteerId: Number(row.volunteer_id),
     volunteerName: row.volunteer_name as string,
     phone: (row.phone as string | null) ?? null,
-    partyMemberId: n(row.party_member_id),
-    unitId: n(row.unit_id),
+    partyMemberId: numberOrNull(row.party_member_id),
+    unitId: numberOrNull(row.unit_id),
     unitName: (row.unit_name as string | null) ?? null,
     status: row.status as 'signed_up' | 'checked_in' | 'cancelled',
-    signedUpAt: iso(row.signed_up_at)!,
-    checkedInAt: iso(row.checked_in_at),
+    signedUpAt: isoOrNull(row.signed_up_at)!,
+    checkedInAt: isoOrNull(row.checked_in_at),
   }));
 }
 
@@ -161,7 +160,7 @@ export async function lockSignup(database: Database, tx: Executor, id: number) {
   const [row] = await database.rows<Row>(sql`SELECT s.id, s.city_id, s.activity_id, s.volunteer_id, s.unit_id, s.status, v.party_member_id, v.region_path AS volunteer_path
       FROM activity_signups s JOIN volunteers v ON v.id = s.volunteer_id WHERE s.id = ${id} FOR UPDATE OF s`, tx);
   if (!row) return null;
-  return { id: Number(row.id), cityId: Number(row.city_id), activityId: Number(row.activity_id), volunteerId: Number(row.volunteer_id), unitId: n(row.unit_id), status: row.status as 'signed_up' | 'checked_in' | 'cancelled', partyMemberId: n(row.party_member_id), volunteerPath: row.volunteer_path as string };
+  return { id: Number(row.id), cityId: Number(row.city_id), activityId: Number(row.activity_id), volunteerId: Number(row.volunteer_id), unitId: numberOrNull(row.unit_id), status: row.status as 'signed_up' | 'checked_in' | 'cancelled', partyMemberId: numberOrNull(row.party_member_id), volunteerPath: row.volunteer_path as string };
 }
 
 // ---------- a person's record ----------
@@ -180,10 +179,10 @@ export async function recordActivities(database: Database, volunteerId: number, 
     activityId: Number(row.activity_id),
     title: row.title as string,
     location: (row.location as string | null) ?? null,
-    startsAt: iso(row.starts_at)!,
-    endsAt: iso(row.ends_at)!,
+    startsAt: isoOrNull(row.starts_at)!,
+    endsAt: isoOrNull(row.ends_at)!,
     status: row.status as string,
-    checkedInAt: iso(row.checked_in_at),
+    checkedInAt: isoOrNull(row.checked_in_at),
     hoursCredited: row.credited === null || row.credited === undefined ? 0 : Number(row.credited),
   }));
 }
@@ -201,7 +200,7 @@ export async function recordEntries(database: Database, volunteer: { id: number;
   return rows.map((row) => ({
     id: Number(row.id),
     sourceKind: row.source_kind as string,
-    sourceId: n(row.source_id),
+    sourceId: numberOrNull(row.source_id),
     title: (row.title as string | null) ?? null,
     servedOn: String(row.served_on).slice(0, 10),
     hours: Number(row.hours),
