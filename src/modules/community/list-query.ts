@@ -3,6 +3,7 @@ import { Type, type TSchema } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../policy/actor.ts';
+import { findNode } from '../regions/regions.repository.ts';
 
 /**
  * The query every community-service list accepts: search, a region node to narrow to, a status,
@@ -49,9 +50,9 @@ export const likePattern = (q: string) => `%${q.trim().replace(/[\\%_]/g, (c) =>
  * filtered by the actor's scope, so this grants nothing; an unknown or foreign node is a clear 400.
  */
 export async function regionPathOf(context: AppContext, actor: Actor, regionId: number): Promise<string> {
-  const [row] = await context.database.rows<{ path: string; city_id: number }>(sql`SELECT path, city_id FROM region_nodes WHERE id = ${regionId}`);
-  if (!row || Number(row.city_id) !== actor.cityId) throw new AppError('validation_failed', 'regionId is not a region node of your city', { regionId });
-  return row.path;
+  const node = await findNode(context.database, regionId);
+  if (!node || node.cityId !== actor.cityId) throw new AppError('validation_failed', 'regionId is not a region node of your city', { regionId });
+  return node.path;
 }
 
 /** Common WHERE parts: q over the given text columns, regionId subtree, status, created_at period. */
@@ -70,13 +71,10 @@ export async function commonFilters(context: AppContext, actor: Actor, query: Li
 
 /** The community (or other node) a record is created under, checked to be of `level`s and in the actor's city. */
 export async function nodeOf(context: AppContext, actor: Actor, id: number, levels: readonly string[], executor?: Parameters<AppContext['database']['rows']>[1]) {
-  const [row] = await context.database.rows<{ id: number; path: string; level: string; name: string; city_id: number }>(
-    sql`SELECT id, path, level, name, city_id FROM region_nodes WHERE id = ${id}`,
-    executor,
-  );
-  if (!row || Number(row.city_id) !== actor.cityId) throw new AppError('validation_failed', 'Unknown region node', { id });
-  if (!levels.includes(row.level)) throw new AppError('validation_failed', `The node must be a ${levels.join(' or ')}, not a ${row.level}`, { id, level: row.level });
-  return { id: Number(row.id), path: row.path, level: row.level, name: row.name };
+  const node = await findNode(context.database, id, executor);
+  if (!node || node.cityId !== actor.cityId) throw new AppError('validation_failed', 'Unknown region node', { id });
+  if (!levels.includes(node.level)) throw new AppError('validation_failed', `The node must be a ${levels.join(' or ')}, not a ${node.level}`, { id, level: node.level });
+  return { id: node.id, path: node.path, level: node.level, name: node.name };
 }
 
 /** The community above a path ('/1/5/23/40/…' → the node whose level is community), or null. */
