@@ -40,32 +40,31 @@ export async function findUserById(database: Database, id: number, executor?: Ex
 }
 
 export async function loadGrants(database: Database, userId: number, executor?: Executor): Promise<RoleGrant[]> {
+  // One round trip on every authenticated request: the assignments, then the grants 双报到 derives from them (an
+  // active registration places a party member's account, or a unit's liaisons, in that community).
   const rows = await database.rows<Record<string, unknown>>(
-    sql`SELECT ra.id, ra.role, ra.region_node_id, rn.path, rn.level, rn.name AS region_name, ra.unit_id, u.name AS unit_name
-        FROM role_assignments ra
-        LEFT JOIN region_nodes rn ON rn.id = ra.region_node_id
-        LEFT JOIN units u ON u.id = ra.unit_id
-        WHERE ra.user_id = ${userId}
-        ORDER BY ra.id`,
+    sql`SELECT * FROM (
+          SELECT 0 AS derived, ra.id, ra.role, ra.region_node_id, rn.path, rn.level, rn.name AS region_name, ra.unit_id, u.name AS unit_name
+            FROM role_assignments ra
+            LEFT JOIN region_nodes rn ON rn.id = ra.region_node_id
+            LEFT JOIN units u ON u.id = ra.unit_id
+           WHERE ra.user_id = ${userId}
+          UNION ALL
+          SELECT 1, dr.id, 'party_member', dr.community_id, rn.path, rn.level, rn.name, NULL::bigint, NULL::text
+            FROM users us JOIN dual_registrations dr ON dr.party_member_id = us.party_member_id AND dr.status = 'active'
+            JOIN region_nodes rn ON rn.id = dr.community_id
+           WHERE us.id = ${userId} AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = us.id AND ra.role = 'party_member')
+          UNION ALL
+          SELECT 1, dr.id, 'unit_contact', dr.community_id, rn.path, rn.level, rn.name, dr.unit_id, u.name
+            FROM role_assignments ra JOIN dual_registrations dr ON dr.unit_id = ra.unit_id AND dr.status = 'active'
+            JOIN region_nodes rn ON rn.id = dr.community_id JOIN units u ON u.id = dr.unit_id
+           WHERE ra.user_id = ${userId} AND ra.role = 'unit_contact'
+        ) grants ORDER BY derived, id`,
     executor,
   );
-  // 双报到: an active registration places a party member's account (or a unit's liaisons) in that community.
-  const derived = await database.rows<Record<string, unknown>>(
-    sql`SELECT dr.id, 'party_member' AS role, dr.community_id AS region_node_id, rn.path, rn.level, rn.name AS region_name, NULL::bigint AS unit_id, NULL::text AS unit_name
-          FROM users us JOIN dual_registrations dr ON dr.party_member_id = us.party_member_id AND dr.status = 'active'
-          JOIN region_nodes rn ON rn.id = dr.community_id
-         WHERE us.id = ${userId} AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = us.id AND ra.role = 'party_member')
-        UNION ALL
-        SELECT dr.id, 'unit_contact', dr.community_id, rn.path, rn.level, rn.name, dr.unit_id, u.name
-          FROM role_assignments ra JOIN dual_registrations dr ON dr.unit_id = ra.unit_id AND dr.status = 'active'
-          JOIN region_nodes rn ON rn.id = dr.community_id JOIN units u ON u.id = dr.unit_id
-         WHERE ra.user_id = ${userId} AND ra.role = 'unit_contact'
-        ORDER BY 1`,
-    executor,
-  );
-  const grant = (row: Record<string, unknown>, source: RoleGrant['source']): RoleGrant => ({
+  return rows.map((row) => ({
     id: Number(row.id),
-    source,
+    source: Number(row.derived) === 1 ? 'dual_registration' : 'assignment',
     role: row.role as Role,
     regionNodeId: row.region_node_id === null ? null : Number(row.region_node_id),
     regionPath: (row.path as string | null) ?? null,
@@ -73,8 +72,7 @@ export async function loadGrants(database: Database, userId: number, executor?: 
     regionName: (row.region_name as string | null) ?? null,
     unitId: row.unit_id === null ? null : Number(row.unit_id),
     unitName: (row.unit_name as string | null) ?? null,
-  });
-  return [...rows.map((row) => grant(row, 'assignment')), ...derived.map((row) => grant(row, 'dual_registration'))];
+  }));
 }
 
 export interface SessionRow {
